@@ -1,0 +1,3 @@
+namespace Coffer.Storage;
+
+public sealed record InstallationRecord(int Shares, int Threshold, DateTimeOffset CreatedAt);

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+
+namespace Coffer.Storage.Sqlite;
+
+/// <summary>Versioned schema migrations, applied in order, each in its own transaction.</summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE installation (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            shares INTEGER NOT NULL,
+            threshold INTEGER NOT NULL,
+            created_at INTEGER NOT NULL);
+        CREATE TABLE key_ring (
+            generation INTEGER PRIMARY KEY,
+            blob BLOB NOT NULL,
+            created_at INTEGER NOT NULL);
+        CREATE TABLE secrets (
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            annotations TEXT NOT NULL,
+            current_version INTEGER NOT NULL,
+            max_versions INTEGER NOT NULL,
+            immutable INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            deleted_at INTEGER,
+            PRIMARY KEY (namespace, name)) WITHOUT ROWID;
+        CREATE TABLE secret_versions (
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            deleted_at INTEGER,
+            destroyed_at INTEGER,
+            key_id INTEGER,
+            wrapped_key BLOB,
+            ciphertext BLOB,
+            PRIMARY KEY (namespace, name, version),
+            FOREIGN KEY (namespace, name) REFERENCES secrets (namespace, name) ON DELETE CASCADE);
+        CREATE INDEX secret_versions_by_key ON secret_versions (key_id) WHERE key_id IS NOT NULL;
+        CREATE TABLE tokens (
+            hash BLOB PRIMARY KEY,
+            accessor TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            is_root INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            parent_accessor TEXT);
+        """,
+    ];
+
+    public static int LatestVersion => Steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        SqliteDatabase.Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);");
+        var current = CurrentVersion(connection);
+        if (current > Steps.Length)
+        {
+            throw new InvalidOperationException($"the database schema is at version {current}, newer than this Coffer knows ({Steps.Length}); upgrade Coffer");
+        }
+
+        for (var version = current + 1; version <= Steps.Length; version++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            SqliteDatabase.Execute(connection, Steps[version - 1], transaction);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, unixepoch() * 1000);";
+            record.Parameters.AddWithValue("$v", version);
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    public static int CurrentVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

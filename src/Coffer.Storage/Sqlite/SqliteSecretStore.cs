@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text.Json;
+using Coffer.Core.Errors;
+using Coffer.Core.Secrets;
+using Microsoft.Data.Sqlite;
+
+namespace Coffer.Storage.Sqlite;
+
+internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
+{
+    private const string MetadataColumns =
+        "namespace, name, type, labels, annotations, current_version, max_versions, immutable, created_at, updated_at, deleted_at";
+
+    private const string VersionColumns = "version, created_at, created_by, deleted_at, destroyed_at, key_id, wrapped_key, ciphertext";
+
+    public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => LoadMetadata(connection, null, address)));
+
+    public Task<StoredVersion?> GetVersionAsync(SecretAddress address, long? version, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection =>
+        {
+            var metadata = LoadMetadata(connection, null, address);
+            if (metadata is null)
+            {
+                return null;
+            }
+
+            using var command = Command(connection, null, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name AND version = $v;", address);
+            command.Parameters.AddWithValue("$v", version ?? metadata.CurrentVersion);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return new StoredVersion(metadata, null, null);
+            }
+
+            var info = ReadVersion(reader);
+            var payload = reader.IsDBNull(5)
+                ? null
+                : new SealedPayload(reader.GetInt32(5), (byte[])reader[6], (byte[])reader[7]);
+            return new StoredVersion(metadata, info, payload);
+        }));
+
+    public Task<SecretMetadata> WriteVersionAsync(SecretWrite write, Func<long, SealedPayload> seal, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            (connection, transaction) =>
+            {
+                var existing = LoadMetadata(connection, transaction, write.Address);
+                var updated = SecretRules.ApplyWrite(existing, write);
+                var payload = seal(updated.CurrentVersion);
+                SaveMetadata(connection, transaction, updated, insert: existing is null);
+
+                using (var insert = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO secret_versions (namespace, name, version, created_at, created_by, key_id, wrapped_key, ciphertext) VALUES ($ns, $name, $v, $at, $by, $kid, $wk, $ct);",
+                    write.Address))
+                {
+                    insert.Parameters.AddWithValue("$v", updated.CurrentVersion);
+                    insert.Parameters.AddWithValue("$at", write.At.ToUnixTimeMilliseconds());
+                    insert.Parameters.AddWithValue("$by", write.Actor);
+                    insert.Parameters.AddWithValue("$kid", payload.KeyId);
+                    insert.Parameters.AddWithValue("$wk", payload.WrappedKey);
+                    insert.Parameters.AddWithValue("$ct", payload.Ciphertext);
+                    insert.ExecuteNonQuery();
+                }
+
+                using (var prune = Command(connection, transaction, "DELETE FROM secret_versions WHERE namespace = $ns AND name = $name AND version < $oldest;", write.Address))
+                {
+                    prune.Parameters.AddWithValue("$oldest", SecretRules.OldestKeptVersion(updated));
+                    prune.ExecuteNonQuery();
+                }
+
+                return updated;
+            },
+            cancellationToken);
+
+    public Task<SecretMetadata> ChangeAsync(SecretChange change, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            (connection, transaction) =>
+            {
+                var existing = LoadMetadata(connection, transaction, change.Address)
+                    ?? throw CofferException.NotFound("SecretNotFound", $"secret {change.Address} not found");
+                SecretRules.CheckExpectedVersion(existing, change.ExpectedVersion);
+                var history = LoadHistory(connection, transaction, change.Address);
+                SecretRules.CheckVersions(history.Select(v => v.Version).ToList(), change.Versions);
+                var at = change.At.ToUnixTimeMilliseconds();
+                var updated = existing;
+                switch (change.Kind)
+                {
+                    case SecretChangeKind.Metadata:
+                        updated = SecretRules.ApplyMetadata(existing, change);
+                        break;
+                    case SecretChangeKind.Delete when change.Versions.Count == 0:
+                        updated = existing with { DeletedAt = existing.DeletedAt ?? change.At, UpdatedAt = change.At };
+                        break;
+                    case SecretChangeKind.Undelete when change.Versions.Count == 0:
+                        updated = existing with { DeletedAt = null, UpdatedAt = change.At };
+                        break;
+                    case SecretChangeKind.Delete:
+                        UpdateVersions(connection, transaction, change, "deleted_at = COALESCE(deleted_at, $at)", "destroyed_at IS NULL", at);
+                        updated = existing with { UpdatedAt = change.At };
+                        break;
+                    case SecretChangeKind.Undelete:
+                        var destroyed = history.FirstOrDefault(v => change.Versions.Contains(v.Version) && v.DestroyedAt is not null);
+                        if (destroyed is not null)
+                        {
+                            throw CofferException.Conflict("VersionDestroyed", $"version {destroyed.Version} is destroyed and cannot be undeleted");
+                        }
+
+                        UpdateVersions(connection, transaction, change, "deleted_at = NULL", "1 = 1", at);
+                        updated = existing with { UpdatedAt = change.At };
+                        break;
+                    case SecretChangeKind.Destroy:
+                        UpdateVersions(
+                            connection,
+                            transaction,
+                            change,
+                            "destroyed_at = COALESCE(destroyed_at, $at), key_id = NULL, wrapped_key = NULL, ciphertext = NULL",
+                            "1 = 1",
+                            at);
+                        updated = change.Versions.Count == 0
+                            ? existing with { DeletedAt = existing.DeletedAt ?? change.At, UpdatedAt = change.At }
+                            : existing with { UpdatedAt = change.At };
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(change));
+                }
+
+                SaveMetadata(connection, transaction, updated, insert: false);
+                return updated;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<SecretVersionInfo>> GetHistoryAsync(SecretAddress address, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SecretVersionInfo>>(database.Read(connection => LoadHistory(connection, null, address)));
+
+    public Task<SecretPage> ListAsync(string @namespace, SecretListQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection =>
+        {
+            var items = new List<SecretMetadata>();
+            var after = query.After ?? string.Empty;
+            const int chunk = 500;
+            while (true)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText =
+                    $"SELECT {MetadataColumns} FROM secrets WHERE namespace = $ns AND name > $after {(query.IncludeDeleted ? string.Empty : "AND deleted_at IS NULL")} ORDER BY name LIMIT $limit;";
+                command.Parameters.AddWithValue("$ns", @namespace);
+                command.Parameters.AddWithValue("$after", after);
+                command.Parameters.AddWithValue("$limit", chunk);
+                var read = 0;
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        read++;
+                        var metadata = ReadMetadata(reader);
+                        after = metadata.Address.Name;
+                        if (query.Filter is null || query.Filter(metadata))
+                        {
+                            items.Add(metadata);
+                            if (items.Count == query.Limit)
+                            {
+                                return new SecretPage(items, HasMore(connection, @namespace, after, query.IncludeDeleted) ? after : null);
+                            }
+                        }
+                    }
+                }
+
+                if (read < chunk)
+                {
+                    return new SecretPage(items, null);
+                }
+            }
+        }));
+
+    private static bool HasMore(SqliteConnection connection, string @namespace, string after, bool includeDeleted)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT 1 FROM secrets WHERE namespace = $ns AND name > $after {(includeDeleted ? string.Empty : "AND deleted_at IS NULL")} LIMIT 1;";
+        command.Parameters.AddWithValue("$ns", @namespace);
+        command.Parameters.AddWithValue("$after", after);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private static void UpdateVersions(SqliteConnection connection, SqliteTransaction transaction, SecretChange change, string set, string where, long at)
+    {
+        var versions = change.Versions.Count == 0 ? string.Empty : $"AND version IN ({string.Join(',', change.Versions.Select(v => v.ToString(CultureInfo.InvariantCulture)))})";
+        using var command = Command(connection, transaction, $"UPDATE secret_versions SET {set} WHERE namespace = $ns AND name = $name AND {where} {versions};", change.Address);
+        command.Parameters.AddWithValue("$at", at);
+        command.ExecuteNonQuery();
+    }
+
+    private static List<SecretVersionInfo> LoadHistory(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
+    {
+        using var command = Command(connection, transaction, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name ORDER BY version;", address);
+        using var reader = command.ExecuteReader();
+        var history = new List<SecretVersionInfo>();
+        while (reader.Read())
+        {
+            history.Add(ReadVersion(reader));
+        }
+
+        return history;
+    }
+
+    private static SecretMetadata? LoadMetadata(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
+    {
+        using var command = Command(connection, transaction, $"SELECT {MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;", address);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadMetadata(reader) : null;
+    }
+
+    private static void SaveMetadata(SqliteConnection connection, SqliteTransaction transaction, SecretMetadata metadata, bool insert)
+    {
+        using var command = Command(
+            connection,
+            transaction,
+            insert
+                ? $"INSERT INTO secrets ({MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);"
+                : "UPDATE secrets SET type = $type, labels = $labels, annotations = $annotations, current_version = $current, max_versions = $max, immutable = $immutable, created_at = $created, updated_at = $updated, deleted_at = $deleted WHERE namespace = $ns AND name = $name;",
+            metadata.Address);
+        command.Parameters.AddWithValue("$type", metadata.Type);
+        command.Parameters.AddWithValue("$labels", ToJson(metadata.Labels));
+        command.Parameters.AddWithValue("$annotations", ToJson(metadata.Annotations));
+        command.Parameters.AddWithValue("$current", metadata.CurrentVersion);
+        command.Parameters.AddWithValue("$max", metadata.MaxVersions);
+        command.Parameters.AddWithValue("$immutable", metadata.Immutable ? 1 : 0);
+        command.Parameters.AddWithValue("$created", metadata.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updated", metadata.UpdatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$deleted", (object?)metadata.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, SecretAddress address)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$ns", address.Namespace);
+        command.Parameters.AddWithValue("$name", address.Name);
+        return command;
+    }
+
+    private static SecretMetadata ReadMetadata(SqliteDataReader reader) => new(
+        new SecretAddress(reader.GetString(0), reader.GetString(1)),
+        reader.GetString(2),
+        FromJson(reader.GetString(3)),
+        FromJson(reader.GetString(4)),
+        reader.GetInt64(5),
+        reader.GetInt32(6),
+        reader.GetInt64(7) != 0,
+        Time(reader, 8)!.Value,
+        Time(reader, 9)!.Value,
+        Time(reader, 10));
+
+    private static SecretVersionInfo ReadVersion(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        Time(reader, 1)!.Value,
+        reader.GetString(2),
+        Time(reader, 3),
+        Time(reader, 4));
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    private static string ToJson(IReadOnlyDictionary<string, string> values) =>
+        JsonSerializer.Serialize(values.ToDictionary(StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString);
+
+    private static Dictionary<string, string> FromJson(string json) =>
+        JsonSerializer.Deserialize(json, StorageJsonContext.Default.DictionaryStringString) ?? [];
+}

@@ -1,0 +1,19 @@
+namespace Coffer.Storage.Sqlite;
+
+/// <summary>Opens the embedded SQLite backend.</summary>
+public static class SqliteStorage
+{
+    public const string FileName = "coffer.db";
+
+    /// <summary>Opens (creating and migrating if needed) the database file at <paramref name="path"/>.</summary>
+    public static async Task<StorageBackend> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var database = await SqliteDatabase.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        return new StorageBackend(
+            new SqliteSecretStore(database),
+            new SqliteInstallationStore(database),
+            new SqliteTokenStore(database),
+            new SqliteRewrapStore(database),
+            database);
+    }
+}

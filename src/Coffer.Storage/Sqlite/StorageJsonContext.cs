@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace Coffer.Storage.Sqlite;
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -1,0 +1,20 @@
+namespace Coffer.Storage;
+
+/// <summary>The stores one backend provides, and its lifetime.</summary>
+public sealed class StorageBackend(
+    ISecretStore secrets,
+    IInstallationStore installation,
+    ITokenStore tokens,
+    IRewrapStore rewrap,
+    IAsyncDisposable owner) : IAsyncDisposable
+{
+    public ISecretStore Secrets { get; } = secrets;
+
+    public IInstallationStore Installation { get; } = installation;
+
+    public ITokenStore Tokens { get; } = tokens;
+
+    public IRewrapStore Rewrap { get; } = rewrap;
+
+    public ValueTask DisposeAsync() => owner.DisposeAsync();
+}

@@ -1,0 +1,3 @@
+namespace Coffer.Storage;
+
+public sealed record WrappedKeyReplacement(WrappedKeyRow Old, int NewKeyId, byte[] NewWrappedKey);
