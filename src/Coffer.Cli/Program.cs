@@ -1,0 +1,3 @@
+using Coffer.Cli;
+
+return await CofferCommandLine.InvokeAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Coffer.Server.Auth;
+using Coffer.Server.Seal;
+using Coffer.Server.Secrets;
+
+namespace Coffer.Server.Api;
+
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowDuplicateProperties = false,
+    RespectNullableAnnotations = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(SecretWriteRequest))]
+[JsonSerializable(typeof(SecretResource))]
+[JsonSerializable(typeof(SecretList))]
+[JsonSerializable(typeof(SecretVersionList))]
+[JsonSerializable(typeof(RollbackRequest))]
+[JsonSerializable(typeof(MetadataPatchRequest))]
+[JsonSerializable(typeof(InitRequest))]
+[JsonSerializable(typeof(InitResponse))]
+[JsonSerializable(typeof(UnsealRequest))]
+[JsonSerializable(typeof(SealStatus))]
+[JsonSerializable(typeof(KeyRingStatus))]
+[JsonSerializable(typeof(TokenCreateRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

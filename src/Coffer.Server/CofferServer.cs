@@ -1,0 +1,207 @@
+using System.Security.Cryptography.X509Certificates;
+using Coffer.Core.Errors;
+using Coffer.Server.Api;
+using Coffer.Server.Auth;
+using Coffer.Server.Seal;
+using Coffer.Server.Secrets;
+using Coffer.Storage;
+using Coffer.Storage.Sqlite;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Coffer.Server;
+
+/// <summary>Composes storage, the seal, authentication and the API into a running Kestrel server.</summary>
+public static class CofferServer
+{
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    public static async Task<RunningServer> StartAsync(CofferServerOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        string? temporaryData = null;
+        var dataDirectory = options.DataDirectory;
+        if (dataDirectory is null)
+        {
+            temporaryData = Directory.CreateTempSubdirectory("coffer-dev-").FullName;
+            dataDirectory = temporaryData;
+        }
+
+        string? unsealShares = options.UnsealKeyFile is null ? null : ReadUnsealKeyFile(options.UnsealKeyFile);
+        var storage = await SqliteStorage.OpenAsync(Path.Combine(dataDirectory, SqliteStorage.FileName), cancellationToken).ConfigureAwait(false);
+        WebApplication? app = null;
+        try
+        {
+            app = Build(options, storage);
+            var seal = app.Services.GetRequiredService<SealState>();
+            string? rootToken = null;
+            if (options.Dev)
+            {
+                var status = await seal.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                if (status.Initialized && unsealShares is null)
+                {
+                    throw new CofferException(ErrorKind.Conflict, "AlreadyInitialized", $"{dataDirectory} already holds an initialised Coffer whose root key dev mode cannot know; start without --dev, or with --unseal-key-file");
+                }
+
+                if (!status.Initialized)
+                {
+                    var init = await seal.InitializeAsync(1, 1, cancellationToken).ConfigureAwait(false);
+                    await seal.SubmitShareAsync(init.Keys[0], cancellationToken).ConfigureAwait(false);
+                    rootToken = init.RootToken;
+                }
+            }
+
+            if (unsealShares is not null)
+            {
+                await UnsealFromFileAsync(seal, unsealShares, cancellationToken).ConfigureAwait(false);
+            }
+
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var running = new RunningServer(app, storage, address, temporaryData);
+            if (options.Dev)
+            {
+                await WriteDevBannerAsync(output, address, dataDirectory, temporaryData is not null, rootToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync($"Coffer listening on {address} (data: {dataDirectory}){(seal.IsSealed ? "; sealed: run 'coffer operator unseal'" : string.Empty)}").ConfigureAwait(false);
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return running;
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await storage.DisposeAsync().ConfigureAwait(false);
+            if (temporaryData is not null)
+            {
+                Directory.Delete(temporaryData, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private static WebApplication Build(CofferServerOptions options, StorageBackend storage)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Listen(options.ListenEndPoint, listen =>
+            {
+                if (options.UsesTls)
+                {
+                    listen.UseHttps(X509Certificate2.CreateFromPemFile(options.TlsCertificatePath!, options.TlsKeyPath));
+                }
+            });
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(storage.Secrets);
+        services.AddSingleton(storage.Installation);
+        services.AddSingleton(storage.Tokens);
+        services.AddSingleton(storage.Rewrap);
+        services.AddSingleton<SealState>();
+        services.AddSingleton<RewrapRunner>();
+        services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<IAccessAuthorizer, TokenHolderAuthorizer>();
+        services.AddSingleton<SecretOperations>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Coffer API";
+            document.Info.Version = "v1";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseStatusCodePages(context =>
+        {
+            var response = context.HttpContext.Response;
+            return response.ContentLength is null && response.ContentType is null
+                ? response.StatusCode switch
+                {
+                    405 => ApiErrorMiddleware.WriteAsync(context.HttpContext, 405, "MethodNotAllowed", "method not allowed", null),
+                    415 => ApiErrorMiddleware.WriteAsync(context.HttpContext, 415, "UnsupportedMediaType", "the request body must be application/json", null),
+                    _ => ApiErrorMiddleware.WriteAsync(context.HttpContext, response.StatusCode, "NotFound", "no such endpoint", null),
+                }
+                : Task.CompletedTask;
+        });
+        app.UseMiddleware<SealGateMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+        SysEndpoints.Map(app);
+        TokenEndpoints.Map(app);
+        SecretEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>The file holds key material, so anything but owner-only access is refused.</summary>
+    private static string ReadUnsealKeyFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw CofferException.Invalid("UnsealKeyFile", $"unseal key file {path} does not exist", "unseal-key-file");
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode groupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & groupOrOther) != 0)
+        {
+            throw CofferException.Invalid("UnsealKeyFileMode", $"unseal key file {path} must have mode 0600 (it is {Convert.ToString((int)mode, 8)}); run chmod 600 {path}", "unseal-key-file");
+        }
+
+        return File.ReadAllText(path);
+    }
+
+    private static async Task UnsealFromFileAsync(SealState seal, string shares, CancellationToken cancellationToken)
+    {
+        foreach (var line in shares.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.StartsWith('#'))
+            {
+                await seal.SubmitShareAsync(line, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!seal.IsSealed)
+            {
+                return;
+            }
+        }
+
+        throw CofferException.Invalid("UnsealKeyFile", "the unseal key file does not hold enough shares to reach the threshold", "unseal-key-file");
+    }
+
+    private static async Task WriteDevBannerAsync(TextWriter output, Uri address, string dataDirectory, bool temporary, string? rootToken)
+    {
+        var root = address.ToString().TrimEnd('/');
+        await output.WriteLineAsync($"Coffer dev server listening on {root}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Data: {dataDirectory}{(temporary ? " (temporary, removed on exit)" : string.Empty)}").ConfigureAwait(false);
+        if (rootToken is not null)
+        {
+            await output.WriteLineAsync($"Root token: {rootToken}").ConfigureAwait(false);
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await output.WriteLineAsync($"    export COFFER_ADDR={root}").ConfigureAwait(false);
+            await output.WriteLineAsync($"    export COFFER_TOKEN={rootToken}").ConfigureAwait(false);
+            await output.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync("Dev mode keeps the root key in memory only: never use it for real secrets.").ConfigureAwait(false);
+    }
+}

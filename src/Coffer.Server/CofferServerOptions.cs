@@ -1,0 +1,77 @@
+using System.Net;
+using Coffer.Core.Errors;
+
+namespace Coffer.Server;
+
+/// <summary>How to run a server. <see cref="Validate"/> states every rule a bad combination breaks.</summary>
+public sealed record CofferServerOptions
+{
+    public const string DefaultListen = "127.0.0.1:8200";
+
+    /// <summary>Where the database lives; dev mode uses a temporary folder when absent.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary><c>ADDRESS:PORT</c>; port 0 picks a free one.</summary>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>Initialise and unseal with an in-memory root key, print a root token.</summary>
+    public bool Dev { get; init; }
+
+    public string? TlsCertificatePath { get; init; }
+
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>Serve plain HTTP without dev mode; allowed on loopback addresses only.</summary>
+    public bool InsecureListen { get; init; }
+
+    /// <summary>A mode-0600 file of unseal shares, one per line, used at start.</summary>
+    public string? UnsealKeyFile { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public IPEndPoint ListenEndPoint =>
+        IPEndPoint.TryParse(Listen, out var endPoint) && Listen.Contains(':', StringComparison.Ordinal)
+            ? endPoint
+            : throw CofferException.Invalid("InvalidListen", "--listen must be ADDRESS:PORT, for example 127.0.0.1:8200 or [::1]:8200", "listen");
+
+    public bool UsesTls => TlsCertificatePath is not null;
+
+    public void Validate()
+    {
+        var endPoint = ListenEndPoint;
+        if ((TlsCertificatePath is null) != (TlsKeyPath is null))
+        {
+            throw CofferException.Invalid("InvalidTls", "--tls-cert and --tls-key must be given together", "tls-key");
+        }
+
+        if (Dev)
+        {
+            if (!IPAddress.IsLoopback(endPoint.Address))
+            {
+                throw CofferException.Invalid("InvalidListen", "--dev listens on a loopback address only, such as 127.0.0.1", "listen");
+            }
+
+            return;
+        }
+
+        if (DataDirectory is null)
+        {
+            throw CofferException.Invalid("MissingData", "--data is required without --dev", "data");
+        }
+
+        if (InsecureListen && UsesTls)
+        {
+            throw CofferException.Invalid("InvalidTls", "--insecure-listen cannot be combined with --tls-cert", "insecure-listen");
+        }
+
+        if (InsecureListen && !IPAddress.IsLoopback(endPoint.Address))
+        {
+            throw CofferException.Invalid("InsecureListen", "--insecure-listen is allowed on loopback addresses only; use --tls-cert and --tls-key elsewhere", "listen");
+        }
+
+        if (!InsecureListen && !UsesTls)
+        {
+            throw CofferException.Invalid("TlsRequired", "TLS is required without --dev: give --tls-cert and --tls-key, or --insecure-listen on a loopback address", "tls-cert");
+        }
+    }
+}

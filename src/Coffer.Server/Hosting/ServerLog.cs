@@ -1,0 +1,32 @@
+namespace Coffer.Server.Hosting;
+
+/// <summary>Every log line the server writes: key ids and counts, never key material or values.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Initialised with {Shares} unseal shares, threshold {Threshold}, key-encryption key {KeyId}")]
+    public static partial void Initialized(ILogger logger, int shares, int threshold, int keyId);
+
+    [LoggerMessage(2, LogLevel.Information, "Unsealed: current key-encryption key {KeyId}, key ring generation {Generation}")]
+    public static partial void Unsealed(ILogger logger, int keyId, long generation);
+
+    [LoggerMessage(3, LogLevel.Warning, "Unseal failed: the shares given do not reconstruct the root key")]
+    public static partial void UnsealFailed(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Sealed: root key and key ring forgotten")]
+    public static partial void Sealed(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Key ring changed: current key-encryption key {KeyId}, generation {Generation}")]
+    public static partial void KeyRingChanged(ILogger logger, int keyId, long generation);
+
+    [LoggerMessage(6, LogLevel.Information, "Rewrap finished: {Rewrapped} data keys re-wrapped under key {KeyId}; retired keys {Retired}")]
+    public static partial void RewrapFinished(ILogger logger, long rewrapped, int keyId, string retired);
+
+    [LoggerMessage(7, LogLevel.Error, "Rewrap stopped: {Reason}")]
+    public static partial void RewrapFailed(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Error, "Unhandled {ExceptionType} serving {Method} {Path}")]
+    public static partial void Unhandled(ILogger logger, string exceptionType, string method, string path, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "Version {Namespace}/{Name}@{Version} failed to decrypt: its ciphertext or wrapped key does not match its record")]
+    public static partial void DecryptFailed(ILogger logger, string @namespace, string name, long version);
+}

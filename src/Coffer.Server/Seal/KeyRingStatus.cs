@@ -1,0 +1,3 @@
+namespace Coffer.Server.Seal;
+
+internal sealed record KeyRingStatus(long Generation, int CurrentKeyId, IReadOnlyList<KeyStatus> Keys, RewrapProgress Rewrap);
