@@ -12,6 +12,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly string connectionString;
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly SqliteConnection writer;
+    private int disposed;
 
     private SqliteDatabase(string path)
     {
@@ -72,6 +73,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await writeGate.WaitAsync().ConfigureAwait(false);
         await writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));

@@ -1,0 +1,298 @@
+using Coffer.Core.Errors;
+using Coffer.Core.Secrets;
+using Coffer.Core.Tokens;
+
+namespace Coffer.Storage.Tests;
+
+/// <summary>The contract every storage backend must meet; each backend derives one test class from this.</summary>
+public abstract class StorageConformanceTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    protected StorageBackend Storage { get; set; } = null!;
+
+    private ISecretStore Secrets => Storage.Secrets;
+
+    public async Task InitializeAsync() => Storage = await OpenAsync().ConfigureAwait(false);
+
+    public async Task DisposeAsync() => await Storage.DisposeAsync().ConfigureAwait(false);
+
+    protected abstract Task<StorageBackend> OpenAsync();
+
+    protected static SecretWrite Write(SecretAddress address, long? expected = null, int? maxVersions = null, IReadOnlyDictionary<string, string>? labels = null) =>
+        new(address, SecretTypes.Opaque, labels, null, false, maxVersions, expected, "tester", At);
+
+    protected static SealedPayload Payload(long version) => new(1, [1, 2, (byte)version], [9, (byte)version]);
+
+    protected Task<SecretMetadata> PutAsync(SecretAddress address, long? expected = null, int? maxVersions = null, IReadOnlyDictionary<string, string>? labels = null) =>
+        Secrets.WriteVersionAsync(Write(address, expected, maxVersions, labels), Payload, CancellationToken.None);
+
+    private static SecretChange Change(SecretAddress address, SecretChangeKind kind, params long[] versions) =>
+        new(address, kind, versions, null, null, null, "tester", At);
+
+    [Fact]
+    public async Task WriteVersion_ThenGet_ReturnsPayloadBoundToVersion()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        var second = await PutAsync(address);
+
+        var current = await Secrets.GetVersionAsync(address, null, CancellationToken.None);
+        var first = await Secrets.GetVersionAsync(address, 1, CancellationToken.None);
+
+        Assert.Equal(2, second.CurrentVersion);
+        Assert.Equal(2, current!.Version!.Version);
+        Assert.Equal(Payload(2).Ciphertext, current.Payload!.Ciphertext);
+        Assert.Equal(Payload(1).WrappedKey, first!.Payload!.WrappedKey);
+        Assert.Equal("tester", first.Version!.CreatedBy);
+    }
+
+    [Fact]
+    public async Task GetVersion_Missing_ReturnsNullOrNoVersion()
+    {
+        var address = new SecretAddress("default", "db");
+        Assert.Null(await Secrets.GetVersionAsync(address, null, CancellationToken.None));
+        await PutAsync(address);
+        Assert.Null((await Secrets.GetVersionAsync(address, 7, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task WriteVersion_StaleExpectedVersion_ConflictsAndChangesNothing()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await PutAsync(address, expected: 1);
+
+        var error = await Assert.ThrowsAsync<CofferException>(() => PutAsync(address, expected: 1));
+
+        Assert.Equal(ErrorKind.Conflict, error.Kind);
+        Assert.Equal(2, (await Secrets.GetMetadataAsync(address, CancellationToken.None))!.CurrentVersion);
+        Assert.Equal(2, (await Secrets.GetHistoryAsync(address, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task WriteVersion_SealThrows_NothingStored()
+    {
+        var address = new SecretAddress("default", "db");
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Secrets.WriteVersionAsync(Write(address), _ => throw new InvalidOperationException("sealed"), CancellationToken.None));
+        Assert.Null(await Secrets.GetMetadataAsync(address, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteVersion_BeyondMaxVersions_PrunesOldest()
+    {
+        var address = new SecretAddress("default", "db");
+        for (var i = 0; i < 5; i++)
+        {
+            await PutAsync(address, maxVersions: 3);
+        }
+
+        var history = await Secrets.GetHistoryAsync(address, CancellationToken.None);
+        Assert.Equal([3L, 4L, 5L], history.Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task ChangeMetadata_PatchesLabels_WithoutNewVersion()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address, labels: new Dictionary<string, string> { ["app"] = "web", ["old"] = "x" });
+
+        var patched = await Secrets.ChangeAsync(
+            new SecretChange(address, SecretChangeKind.Metadata, [], new Dictionary<string, string?> { ["old"] = null, ["team"] = "a" }, new Dictionary<string, string?> { ["note"] = "hi" }, null, "tester", At),
+            CancellationToken.None);
+
+        var reloaded = await Secrets.GetMetadataAsync(address, CancellationToken.None);
+        Assert.Equal(1, patched.CurrentVersion);
+        Assert.Equal(new Dictionary<string, string> { ["app"] = "web", ["team"] = "a" }, reloaded!.Labels);
+        Assert.Equal("hi", reloaded.Annotations["note"]);
+    }
+
+    [Fact]
+    public async Task ChangeMetadata_InvalidLabel_RejectedAndUnchanged()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address, labels: new Dictionary<string, string> { ["app"] = "web" });
+        await Assert.ThrowsAsync<CofferException>(() => Secrets.ChangeAsync(
+            new SecretChange(address, SecretChangeKind.Metadata, [], new Dictionary<string, string?> { ["bad key"] = "x" }, null, null, "tester", At),
+            CancellationToken.None));
+        Assert.Equal(new Dictionary<string, string> { ["app"] = "web" }, (await Secrets.GetMetadataAsync(address, CancellationToken.None))!.Labels);
+    }
+
+    [Fact]
+    public async Task DeleteAndUndelete_Versions_ToggleDeletedAt()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await PutAsync(address);
+
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Delete, 1), CancellationToken.None);
+        var afterDelete = await Secrets.GetHistoryAsync(address, CancellationToken.None);
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Undelete, 1), CancellationToken.None);
+        var afterUndelete = await Secrets.GetHistoryAsync(address, CancellationToken.None);
+
+        Assert.NotNull(afterDelete[0].DeletedAt);
+        Assert.Null(afterDelete[1].DeletedAt);
+        Assert.Null(afterUndelete[0].DeletedAt);
+    }
+
+    [Fact]
+    public async Task DeleteWholeSecret_HiddenFromListUnlessAsked_ThenUndeleted()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Delete), CancellationToken.None);
+
+        var hidden = await Secrets.ListAsync("default", new SecretListQuery(null, 10, false, null), CancellationToken.None);
+        var shown = await Secrets.ListAsync("default", new SecretListQuery(null, 10, true, null), CancellationToken.None);
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Undelete), CancellationToken.None);
+
+        Assert.Empty(hidden.Items);
+        Assert.Single(shown.Items);
+        Assert.Null((await Secrets.GetMetadataAsync(address, CancellationToken.None))!.DeletedAt);
+    }
+
+    [Fact]
+    public async Task Destroy_Version_RemovesDataKeepsRecord_CannotUndelete()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await PutAsync(address);
+
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Destroy, 1), CancellationToken.None);
+
+        var destroyed = await Secrets.GetVersionAsync(address, 1, CancellationToken.None);
+        Assert.Null(destroyed!.Payload);
+        Assert.NotNull(destroyed.Version!.DestroyedAt);
+        Assert.NotNull((await Secrets.GetVersionAsync(address, 2, CancellationToken.None))!.Payload);
+        var error = await Assert.ThrowsAsync<CofferException>(() => Secrets.ChangeAsync(Change(address, SecretChangeKind.Undelete, 1), CancellationToken.None));
+        Assert.Equal("VersionDestroyed", error.Reason);
+    }
+
+    [Fact]
+    public async Task Destroy_WholeSecret_DestroysEveryVersionAndDeletes()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await PutAsync(address);
+
+        var metadata = await Secrets.ChangeAsync(Change(address, SecretChangeKind.Destroy), CancellationToken.None);
+
+        Assert.True(metadata.IsDeleted);
+        Assert.All(await Secrets.GetHistoryAsync(address, CancellationToken.None), v => Assert.NotNull(v.DestroyedAt));
+        Assert.Equal(0, (await Storage.Rewrap.CountByKeyAsync(CancellationToken.None)).Values.Sum());
+    }
+
+    [Fact]
+    public async Task Change_UnknownVersionOrSecret_NotFoundAndUnchanged()
+    {
+        var address = new SecretAddress("default", "db");
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<CofferException>(() => Secrets.ChangeAsync(Change(address, SecretChangeKind.Delete), CancellationToken.None))).Kind);
+        await PutAsync(address);
+        var error = await Assert.ThrowsAsync<CofferException>(() => Secrets.ChangeAsync(Change(address, SecretChangeKind.Delete, 1, 9), CancellationToken.None));
+        Assert.Equal("VersionNotFound", error.Reason);
+        Assert.Null((await Secrets.GetHistoryAsync(address, CancellationToken.None))[0].DeletedAt);
+    }
+
+    [Fact]
+    public async Task List_PagesInNameOrder_AndStaysInNamespace()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await PutAsync(new SecretAddress("team-a", $"s{i}"));
+        }
+
+        await PutAsync(new SecretAddress("team-b", "other"));
+
+        var names = new List<string>();
+        string? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await Secrets.ListAsync("team-a", new SecretListQuery(after, 3, false, null), CancellationToken.None);
+            names.AddRange(page.Items.Select(m => m.Address.Name));
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null);
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"s{i}"), names);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task List_WithFilter_FillsPageFromMatchesOnly()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await PutAsync(new SecretAddress("default", $"s{i}"), labels: new Dictionary<string, string> { ["even"] = (i % 2 == 0).ToString() });
+        }
+
+        var page = await Secrets.ListAsync("default", new SecretListQuery(null, 2, false, m => m.Labels["even"] == "True"), CancellationToken.None);
+        var rest = await Secrets.ListAsync("default", new SecretListQuery(page.Next, 2, false, m => m.Labels["even"] == "True"), CancellationToken.None);
+
+        Assert.Equal(["s0", "s2"], page.Items.Select(m => m.Address.Name));
+        Assert.Equal(["s4"], rest.Items.Select(m => m.Address.Name));
+        Assert.Null(rest.Next);
+    }
+
+    [Fact]
+    public async Task Initialize_Twice_Conflicts()
+    {
+        var token = new TokenRecord([1, 2, 3], "acc1", "root", true, At, null, null);
+        await Storage.Installation.InitializeAsync(new InstallationRecord(5, 3, At), new StoredKeyRing(1, [7], At), token, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<CofferException>(() => Storage.Installation.InitializeAsync(
+            new InstallationRecord(1, 1, At), new StoredKeyRing(1, [8], At), token with { Hash = [4], Accessor = "acc2" }, CancellationToken.None));
+
+        Assert.Equal("AlreadyInitialized", error.Reason);
+        Assert.Equal(new InstallationRecord(5, 3, At), await Storage.Installation.GetAsync(CancellationToken.None));
+        Assert.Equal([7], (await Storage.Installation.GetKeyRingAsync(CancellationToken.None)).Blob);
+    }
+
+    [Fact]
+    public async Task AppendKeyRing_IsAppendOnly()
+    {
+        await Storage.Installation.InitializeAsync(new InstallationRecord(1, 1, At), new StoredKeyRing(1, [1], At), new TokenRecord([1], "a", "root", true, At, null, null), CancellationToken.None);
+        await Storage.Installation.AppendKeyRingAsync(new StoredKeyRing(2, [2], At), CancellationToken.None);
+
+        await Assert.ThrowsAsync<CofferException>(() => Storage.Installation.AppendKeyRingAsync(new StoredKeyRing(2, [9], At), CancellationToken.None));
+        await Assert.ThrowsAsync<CofferException>(() => Storage.Installation.AppendKeyRingAsync(new StoredKeyRing(4, [9], At), CancellationToken.None));
+
+        Assert.Equal(2, (await Storage.Installation.GetKeyRingAsync(CancellationToken.None)).Generation);
+    }
+
+    [Fact]
+    public async Task Tokens_FoundByHashOnly()
+    {
+        var token = new TokenRecord([1, 2, 3], "acc", "ci", false, At, At.AddHours(1), "root-acc");
+        await Storage.Tokens.AddAsync(token, CancellationToken.None);
+
+        var found = await Storage.Tokens.FindAsync([1, 2, 3], CancellationToken.None);
+
+        Assert.Equal(token.Accessor, found!.Accessor);
+        Assert.Equal(token.ExpiresAt, found.ExpiresAt);
+        Assert.Null(await Storage.Tokens.FindAsync([1, 2, 4], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReplaceWrappedKeys_OnlyWhereUnchanged()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        await PutAsync(address);
+        var rows = await Storage.Rewrap.FindNotWrappedWithAsync(2, 10, CancellationToken.None);
+        var stale = rows[0] with { WrappedKey = [0] };
+
+        var changed = await Storage.Rewrap.ReplaceWrappedKeysAsync(
+            [new WrappedKeyReplacement(rows[1], 2, [5, 5]), new WrappedKeyReplacement(stale, 2, [6, 6])],
+            CancellationToken.None);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(1, changed);
+        var counts = await Storage.Rewrap.CountByKeyAsync(CancellationToken.None);
+        Assert.Equal(1, counts[1]);
+        Assert.Equal(1, counts[2]);
+        Assert.Single(await Storage.Rewrap.FindNotWrappedWithAsync(2, 10, CancellationToken.None));
+    }
+}
