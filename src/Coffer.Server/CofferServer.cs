@@ -110,7 +110,7 @@ public static class CofferServer
         });
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options.TimeProvider);
         services.AddSingleton(storage.Secrets);
         services.AddSingleton(storage.Installation);
         services.AddSingleton(storage.Tokens);

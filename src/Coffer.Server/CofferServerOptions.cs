@@ -29,6 +29,9 @@ public sealed record CofferServerOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The clock for token expiry and record times; tests pass their own.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     public IPEndPoint ListenEndPoint =>
         IPEndPoint.TryParse(Listen, out var endPoint) && Listen.Contains(':', StringComparison.Ordinal)
             ? endPoint

@@ -27,7 +27,6 @@ public sealed class RunningServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync().ConfigureAwait(false);
-        app.Services.GetService<Seal.RewrapRunner>()?.Dispose();
         await app.DisposeAsync().ConfigureAwait(false);
         await storage.DisposeAsync().ConfigureAwait(false);
         if (temporaryData is not null && Directory.Exists(temporaryData))

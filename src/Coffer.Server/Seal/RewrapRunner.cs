@@ -17,6 +17,7 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
     private readonly Lock stateLock = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? running;
+    private bool disposed;
     private RewrapProgress progress = new(false, 0, 0, 0, [], null, null, null);
 
     public RewrapProgress Progress
@@ -56,6 +57,12 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
 
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         stopping.Cancel();
         try
         {
