@@ -5,6 +5,7 @@ using Coffer.Server.Auth;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
+using Coffer.Storage.Postgres;
 using Coffer.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,14 +22,17 @@ public static class CofferServer
         options.Validate();
         string? temporaryData = null;
         var dataDirectory = options.DataDirectory;
-        if (dataDirectory is null)
+        if (dataDirectory is null && options.PostgresConnectionString is null)
         {
             temporaryData = Directory.CreateTempSubdirectory("coffer-dev-").FullName;
             dataDirectory = temporaryData;
         }
 
         string? unsealShares = options.UnsealKeyFile is null ? null : ReadUnsealKeyFile(options.UnsealKeyFile);
-        var storage = await SqliteStorage.OpenAsync(Path.Combine(dataDirectory, SqliteStorage.FileName), cancellationToken).ConfigureAwait(false);
+        var storage = options.PostgresConnectionString is { } postgres
+            ? await PostgresStorage.OpenAsync(postgres, cancellationToken).ConfigureAwait(false)
+            : await SqliteStorage.OpenAsync(Path.Combine(dataDirectory!, SqliteStorage.FileName), cancellationToken).ConfigureAwait(false);
+        var storageName = options.PostgresConnectionString is null ? dataDirectory! : "PostgreSQL";
         WebApplication? app = null;
         try
         {
@@ -40,7 +44,7 @@ public static class CofferServer
                 var status = await seal.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 if (status.Initialized && unsealShares is null)
                 {
-                    throw new CofferException(ErrorKind.Conflict, "AlreadyInitialized", $"{dataDirectory} already holds an initialised Coffer whose root key dev mode cannot know; start without --dev, or with --unseal-key-file");
+                    throw new CofferException(ErrorKind.Conflict, "AlreadyInitialized", $"{storageName} already holds an initialised Coffer whose root key dev mode cannot know; start without --dev, or with --unseal-key-file");
                 }
 
                 if (!status.Initialized)
@@ -61,11 +65,11 @@ public static class CofferServer
             var running = new RunningServer(app, storage, address, temporaryData);
             if (options.Dev)
             {
-                await WriteDevBannerAsync(output, address, dataDirectory, temporaryData is not null, rootToken).ConfigureAwait(false);
+                await WriteDevBannerAsync(output, address, storageName, temporaryData is not null, rootToken).ConfigureAwait(false);
             }
             else
             {
-                await output.WriteLineAsync($"Coffer listening on {address} (data: {dataDirectory}){(seal.IsSealed ? "; sealed: run 'coffer operator unseal'" : string.Empty)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"Coffer listening on {address} (data: {storageName}){(seal.IsSealed ? "; sealed: run 'coffer operator unseal'" : string.Empty)}").ConfigureAwait(false);
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,9 @@ public sealed record CofferServerOptions
     /// <summary>Where the database lives; dev mode uses a temporary folder when absent.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>A PostgreSQL connection string: store everything there instead of SQLite, so several replicas can share it.</summary>
+    public string? PostgresConnectionString { get; init; }
+
     /// <summary><c>ADDRESS:PORT</c>; port 0 picks a free one.</summary>
     public string Listen { get; init; } = DefaultListen;
 
@@ -57,9 +60,9 @@ public sealed record CofferServerOptions
             return;
         }
 
-        if (DataDirectory is null)
+        if (DataDirectory is null && PostgresConnectionString is null)
         {
-            throw CofferException.Invalid("MissingData", "--data is required without --dev", "data");
+            throw CofferException.Invalid("MissingData", "--data (or --postgres) is required without --dev", "data");
         }
 
         if (InsecureListen && UsesTls)

@@ -15,9 +15,16 @@ public abstract class StorageConformanceTests : IAsyncLifetime
 
     public async Task InitializeAsync() => Storage = await OpenAsync().ConfigureAwait(false);
 
-    public async Task DisposeAsync() => await Storage.DisposeAsync().ConfigureAwait(false);
+    public async Task DisposeAsync()
+    {
+        await Storage.DisposeAsync().ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
+    }
 
     protected abstract Task<StorageBackend> OpenAsync();
+
+    /// <summary>Removes what <see cref="OpenAsync"/> created, after the backend is disposed.</summary>
+    protected virtual Task CloseAsync() => Task.CompletedTask;
 
     protected static SecretWrite Write(SecretAddress address, long? expected = null, int? maxVersions = null, IReadOnlyDictionary<string, string>? labels = null) =>
         new(address, SecretTypes.Opaque, labels, null, false, maxVersions, expected, "tester", At);
@@ -68,6 +75,28 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Equal(2, (await Secrets.GetMetadataAsync(address, CancellationToken.None))!.CurrentVersion);
         Assert.Equal(2, (await Secrets.GetHistoryAsync(address, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task WriteVersion_ConcurrentCheckAndSet_ExactlyOneWins()
+    {
+        var address = new SecretAddress("default", "cas");
+        await PutAsync(address);
+        var attempts = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            try
+            {
+                await PutAsync(address, expected: 1).ConfigureAwait(false);
+                return true;
+            }
+            catch (CofferException e) when (e.Kind == ErrorKind.Conflict)
+            {
+                return false;
+            }
+        });
+        var outcomes = await Task.WhenAll(attempts);
+        Assert.Single(outcomes, won => won);
+        Assert.Equal(2, (await Secrets.GetMetadataAsync(address, CancellationToken.None))!.CurrentVersion);
     }
 
     [Fact]

@@ -14,14 +14,20 @@ internal static class ServerCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for HTTPS" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for HTTPS" };
         var insecure = new Option<bool>("--insecure-listen") { Description = "Serve plain HTTP without --dev (loopback addresses only)" };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "PostgreSQL connection string, shared by replicas (default: $COFFER_POSTGRES; keep passwords out of it, use PGPASSFILE)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COFFER_POSTGRES") is { Length: > 0 } value ? value : null,
+        };
         var unsealKeyFile = new Option<string?>("--unseal-key-file") { Description = "File (mode 0600) of unseal shares, one per line, used at start" };
-        var command = new Command("server", "Run the Coffer server") { dev, data, listen, tlsCert, tlsKey, insecure, unsealKeyFile };
+        var command = new Command("server", "Run the Coffer server") { dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new CofferServerOptions
             {
                 Dev = parse.GetValue(dev),
                 DataDirectory = parse.GetValue(data),
+                PostgresConnectionString = parse.GetValue(postgres),
                 Listen = parse.GetValue(listen)!,
                 TlsCertificatePath = parse.GetValue(tlsCert),
                 TlsKeyPath = parse.GetValue(tlsKey),

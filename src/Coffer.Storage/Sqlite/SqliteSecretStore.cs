@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Coffer.Core.Errors;
 using Coffer.Core.Secrets;
 using Microsoft.Data.Sqlite;
@@ -80,52 +78,19 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
             {
                 var existing = LoadMetadata(connection, transaction, change.Address)
                     ?? throw CofferException.NotFound("SecretNotFound", $"secret {change.Address} not found");
-                SecretRules.CheckExpectedVersion(existing, change.ExpectedVersion);
-                var history = LoadHistory(connection, transaction, change.Address);
-                SecretRules.CheckVersions(history.Select(v => v.Version).ToList(), change.Versions);
-                var at = change.At.ToUnixTimeMilliseconds();
-                var updated = existing;
-                switch (change.Kind)
+                var plan = SecretChangePlan.For(existing, LoadHistory(connection, transaction, change.Address), change);
+                if (plan.VersionsSql is not null)
                 {
-                    case SecretChangeKind.Metadata:
-                        updated = SecretRules.ApplyMetadata(existing, change);
-                        break;
-                    case SecretChangeKind.Delete when change.Versions.Count == 0:
-                        updated = existing with { DeletedAt = existing.DeletedAt ?? change.At, UpdatedAt = change.At };
-                        break;
-                    case SecretChangeKind.Undelete when change.Versions.Count == 0:
-                        updated = existing with { DeletedAt = null, UpdatedAt = change.At };
-                        break;
-                    case SecretChangeKind.Delete:
-                        UpdateVersions(connection, transaction, change, "deleted_at = COALESCE(deleted_at, $at)", "destroyed_at IS NULL", at);
-                        updated = existing with { UpdatedAt = change.At };
-                        break;
-                    case SecretChangeKind.Undelete:
-                        var destroyed = history.FirstOrDefault(v => change.Versions.Contains(v.Version) && v.DestroyedAt is not null);
-                        if (destroyed is not null)
-                        {
-                            throw CofferException.Conflict("VersionDestroyed", $"version {destroyed.Version} is destroyed and cannot be undeleted");
-                        }
-
-                        UpdateVersions(connection, transaction, change, "deleted_at = NULL", "1 = 1", at);
-                        updated = existing with { UpdatedAt = change.At };
-                        break;
-                    case SecretChangeKind.Destroy:
-                        UpdateVersions(
-                            connection,
-                            transaction,
-                            change,
-                            "destroyed_at = COALESCE(destroyed_at, $at), key_id = NULL, wrapped_key = NULL, ciphertext = NULL",
-                            "1 = 1",
-                            at);
-                        updated = change.Versions.Count == 0
-                            ? existing with { DeletedAt = existing.DeletedAt ?? change.At, UpdatedAt = change.At }
-                            : existing with { UpdatedAt = change.At };
-                        break;
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(change));
+                    using var command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = plan.VersionsSql;
+                    command.Parameters.AddWithValue("@ns", change.Address.Namespace);
+                    command.Parameters.AddWithValue("@name", change.Address.Name);
+                    command.Parameters.AddWithValue("@at", change.At.ToUnixTimeMilliseconds());
+                    command.ExecuteNonQuery();
                 }
 
+                var updated = plan.Updated;
                 SaveMetadata(connection, transaction, updated, insert: false);
                 return updated;
             },
@@ -183,14 +148,6 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         return command.ExecuteScalar() is not null;
     }
 
-    private static void UpdateVersions(SqliteConnection connection, SqliteTransaction transaction, SecretChange change, string set, string where, long at)
-    {
-        var versions = change.Versions.Count == 0 ? string.Empty : $"AND version IN ({string.Join(',', change.Versions.Select(v => v.ToString(CultureInfo.InvariantCulture)))})";
-        using var command = Command(connection, transaction, $"UPDATE secret_versions SET {set} WHERE namespace = $ns AND name = $name AND {where} {versions};", change.Address);
-        command.Parameters.AddWithValue("$at", at);
-        command.ExecuteNonQuery();
-    }
-
     private static List<SecretVersionInfo> LoadHistory(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
     {
         using var command = Command(connection, transaction, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name ORDER BY version;", address);
@@ -221,8 +178,8 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 : "UPDATE secrets SET type = $type, labels = $labels, annotations = $annotations, current_version = $current, max_versions = $max, immutable = $immutable, created_at = $created, updated_at = $updated, deleted_at = $deleted WHERE namespace = $ns AND name = $name;",
             metadata.Address);
         command.Parameters.AddWithValue("$type", metadata.Type);
-        command.Parameters.AddWithValue("$labels", ToJson(metadata.Labels));
-        command.Parameters.AddWithValue("$annotations", ToJson(metadata.Annotations));
+        command.Parameters.AddWithValue("$labels", LabelJson.Serialize(metadata.Labels));
+        command.Parameters.AddWithValue("$annotations", LabelJson.Serialize(metadata.Annotations));
         command.Parameters.AddWithValue("$current", metadata.CurrentVersion);
         command.Parameters.AddWithValue("$max", metadata.MaxVersions);
         command.Parameters.AddWithValue("$immutable", metadata.Immutable ? 1 : 0);
@@ -245,8 +202,8 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
     private static SecretMetadata ReadMetadata(SqliteDataReader reader) => new(
         new SecretAddress(reader.GetString(0), reader.GetString(1)),
         reader.GetString(2),
-        FromJson(reader.GetString(3)),
-        FromJson(reader.GetString(4)),
+        LabelJson.Deserialize(reader.GetString(3)),
+        LabelJson.Deserialize(reader.GetString(4)),
         reader.GetInt64(5),
         reader.GetInt32(6),
         reader.GetInt64(7) != 0,
@@ -263,10 +220,4 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
-
-    private static string ToJson(IReadOnlyDictionary<string, string> values) =>
-        JsonSerializer.Serialize(values.ToDictionary(StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString);
-
-    private static Dictionary<string, string> FromJson(string json) =>
-        JsonSerializer.Deserialize(json, StorageJsonContext.Default.DictionaryStringString) ?? [];
 }

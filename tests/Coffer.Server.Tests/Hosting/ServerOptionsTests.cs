@@ -122,7 +122,7 @@ public sealed class ServerOptionsTests : IDisposable
         var error = new StringWriter();
         var code = await Coffer.Cli.CofferCommandLine.InvokeAsync(["server", "--insecure-listen", "--listen", "127.0.0.1:0"], output, error, CancellationToken.None);
         Assert.Equal(2, code);
-        Assert.Contains("--data is required", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--data (or --postgres) is required", error.ToString(), StringComparison.Ordinal);
     }
 
     private X509Certificate2 WriteSelfSignedPair(out string certPath, out string keyPath)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Coffer.Storage.Sqlite;
+namespace Coffer.Storage;
 
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -1,0 +1,105 @@
+using Npgsql;
+
+namespace Coffer.Storage.Postgres;
+
+/// <summary>Versioned schema migrations; an advisory lock keeps replicas that start together from racing.</summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Arbitrary but fixed: the key of the transaction-scoped advisory lock held while migrating.</summary>
+    private const long MigrationLockKey = 0x436F666665724D31;
+
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE installation (
+            id integer PRIMARY KEY CHECK (id = 1),
+            shares integer NOT NULL,
+            threshold integer NOT NULL,
+            created_at bigint NOT NULL);
+        CREATE TABLE key_ring (
+            generation bigint PRIMARY KEY,
+            blob bytea NOT NULL,
+            created_at bigint NOT NULL);
+        CREATE TABLE secrets (
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            type text NOT NULL,
+            labels text NOT NULL,
+            annotations text NOT NULL,
+            current_version bigint NOT NULL,
+            max_versions integer NOT NULL,
+            immutable boolean NOT NULL,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            deleted_at bigint,
+            PRIMARY KEY (namespace, name));
+        CREATE TABLE secret_versions (
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            created_at bigint NOT NULL,
+            created_by text NOT NULL,
+            deleted_at bigint,
+            destroyed_at bigint,
+            key_id integer,
+            wrapped_key bytea,
+            ciphertext bytea,
+            PRIMARY KEY (namespace, name, version),
+            FOREIGN KEY (namespace, name) REFERENCES secrets (namespace, name) ON DELETE CASCADE);
+        CREATE INDEX secret_versions_by_key ON secret_versions (key_id) WHERE key_id IS NOT NULL;
+        CREATE TABLE tokens (
+            hash bytea PRIMARY KEY,
+            accessor text NOT NULL UNIQUE,
+            display_name text NOT NULL,
+            is_root boolean NOT NULL,
+            created_at bigint NOT NULL,
+            expires_at bigint,
+            parent_accessor text);
+        """,
+    ];
+
+    public static int LatestVersion => Steps.Length;
+
+    public static async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using (var lockCommand = PostgresDatabase.Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key);"))
+        {
+            lockCommand.Parameters.AddWithValue("key", MigrationLockKey);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = PostgresDatabase.Command(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var current = await CurrentVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (current > Steps.Length)
+        {
+            throw new InvalidOperationException($"the database schema is at version {current}, newer than this Coffer knows ({Steps.Length}); upgrade Coffer");
+        }
+
+        for (var version = current + 1; version <= Steps.Length; version++)
+        {
+            await using (var step = PostgresDatabase.Command(connection, transaction, Steps[version - 1]))
+            {
+                await step.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var record = PostgresDatabase.Command(
+                connection,
+                transaction,
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, (extract(epoch from now()) * 1000)::bigint);");
+            record.Parameters.AddWithValue("v", version);
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    public static async Task<int> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresDatabase.Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,226 @@
+using Coffer.Core.Errors;
+using Coffer.Core.Secrets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coffer.Storage.Postgres;
+
+/// <summary>Secrets on PostgreSQL. Writes lock the secret's row (<c>FOR UPDATE</c>), so check-and-set holds across replicas.</summary>
+internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretStore
+{
+    private const string MetadataColumns =
+        "namespace, name, type, labels, annotations, current_version, max_versions, immutable, created_at, updated_at, deleted_at";
+
+    private const string VersionColumns = "version, created_at, created_by, deleted_at, destroyed_at, key_id, wrapped_key, ciphertext";
+
+    public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
+        database.ReadAsync((connection, ct) => LoadMetadataAsync(connection, null, address, forUpdate: false, ct), cancellationToken);
+
+    public Task<StoredVersion?> GetVersionAsync(SecretAddress address, long? version, CancellationToken cancellationToken) =>
+        database.ReadAsync<StoredVersion?>(
+            async (connection, ct) =>
+            {
+                var metadata = await LoadMetadataAsync(connection, null, address, forUpdate: false, ct).ConfigureAwait(false);
+                if (metadata is null)
+                {
+                    return null;
+                }
+
+                await using var command = Command(connection, null, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name AND version = @v;", address);
+                command.Parameters.AddWithValue("v", version ?? metadata.CurrentVersion);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return new StoredVersion(metadata, null, null);
+                }
+
+                var info = ReadVersion(reader);
+                var payload = reader.IsDBNull(5) ? null : new SealedPayload(reader.GetInt32(5), (byte[])reader[6], (byte[])reader[7]);
+                return new StoredVersion(metadata, info, payload);
+            },
+            cancellationToken);
+
+    public Task<SecretMetadata> WriteVersionAsync(SecretWrite write, Func<long, SealedPayload> seal, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                var existing = await LoadMetadataAsync(connection, transaction, write.Address, forUpdate: true, ct).ConfigureAwait(false);
+                var updated = SecretRules.ApplyWrite(existing, write);
+                var payload = seal(updated.CurrentVersion);
+                await SaveMetadataAsync(connection, transaction, updated, insert: existing is null, ct).ConfigureAwait(false);
+
+                await using (var insert = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO secret_versions (namespace, name, version, created_at, created_by, key_id, wrapped_key, ciphertext) VALUES (@ns, @name, @v, @at, @by, @kid, @wk, @ct);",
+                    write.Address))
+                {
+                    insert.Parameters.AddWithValue("v", updated.CurrentVersion);
+                    insert.Parameters.AddWithValue("at", write.At.ToUnixTimeMilliseconds());
+                    insert.Parameters.AddWithValue("by", write.Actor);
+                    insert.Parameters.AddWithValue("kid", payload.KeyId);
+                    insert.Parameters.AddWithValue("wk", payload.WrappedKey);
+                    insert.Parameters.AddWithValue("ct", payload.Ciphertext);
+                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await using (var prune = Command(connection, transaction, "DELETE FROM secret_versions WHERE namespace = @ns AND name = @name AND version < @oldest;", write.Address))
+                {
+                    prune.Parameters.AddWithValue("oldest", SecretRules.OldestKeptVersion(updated));
+                    await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                return updated;
+            },
+            cancellationToken);
+
+    public Task<SecretMetadata> ChangeAsync(SecretChange change, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                var existing = await LoadMetadataAsync(connection, transaction, change.Address, forUpdate: true, ct).ConfigureAwait(false)
+                    ?? throw CofferException.NotFound("SecretNotFound", $"secret {change.Address} not found");
+                var history = await LoadHistoryAsync(connection, transaction, change.Address, ct).ConfigureAwait(false);
+                var plan = SecretChangePlan.For(existing, history, change);
+                if (plan.VersionsSql is not null)
+                {
+                    await using var command = Command(connection, transaction, plan.VersionsSql, change.Address);
+                    command.Parameters.AddWithValue("at", change.At.ToUnixTimeMilliseconds());
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await SaveMetadataAsync(connection, transaction, plan.Updated, insert: false, ct).ConfigureAwait(false);
+                return plan.Updated;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<SecretVersionInfo>> GetHistoryAsync(SecretAddress address, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<SecretVersionInfo>>(
+            async (connection, ct) => await LoadHistoryAsync(connection, null, address, ct).ConfigureAwait(false),
+            cancellationToken);
+
+    public Task<SecretPage> ListAsync(string @namespace, SecretListQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                var items = new List<SecretMetadata>();
+                var after = query.After ?? string.Empty;
+                const int chunk = 500;
+                var deleted = query.IncludeDeleted ? string.Empty : "AND deleted_at IS NULL";
+                while (true)
+                {
+                    await using var command = PostgresDatabase.Command(
+                        connection,
+                        null,
+                        $"SELECT {MetadataColumns} FROM secrets WHERE namespace = @ns AND name > @after {deleted} ORDER BY name LIMIT @limit;");
+                    command.Parameters.AddWithValue("ns", @namespace);
+                    command.Parameters.AddWithValue("after", after);
+                    command.Parameters.AddWithValue("limit", chunk + 1);
+                    var rows = new List<SecretMetadata>();
+                    await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            rows.Add(ReadMetadata(reader));
+                        }
+                    }
+
+                    // One row past the chunk tells whether more follow without another query.
+                    var more = rows.Count > chunk;
+                    for (var i = 0; i < Math.Min(rows.Count, chunk); i++)
+                    {
+                        var metadata = rows[i];
+                        after = metadata.Address.Name;
+                        if (query.Filter is null || query.Filter(metadata))
+                        {
+                            items.Add(metadata);
+                            if (items.Count == query.Limit)
+                            {
+                                return new SecretPage(items, more || i + 1 < rows.Count ? after : null);
+                            }
+                        }
+                    }
+
+                    if (!more)
+                    {
+                        return new SecretPage(items, null);
+                    }
+                }
+            },
+            cancellationToken);
+
+    private static async Task<List<SecretVersionInfo>> LoadHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SecretAddress address, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name ORDER BY version;", address);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var history = new List<SecretVersionInfo>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            history.Add(ReadVersion(reader));
+        }
+
+        return history;
+    }
+
+    private static async Task<SecretMetadata?> LoadMetadataAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SecretAddress address, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            connection,
+            transaction,
+            $"SELECT {MetadataColumns} FROM secrets WHERE namespace = @ns AND name = @name{(forUpdate ? " FOR UPDATE" : string.Empty)};",
+            address);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadMetadata(reader) : null;
+    }
+
+    private static async Task SaveMetadataAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SecretMetadata metadata, bool insert, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            connection,
+            transaction,
+            insert
+                ? $"INSERT INTO secrets ({MetadataColumns}) VALUES (@ns, @name, @type, @labels, @annotations, @current, @max, @immutable, @created, @updated, @deleted);"
+                : "UPDATE secrets SET type = @type, labels = @labels, annotations = @annotations, current_version = @current, max_versions = @max, immutable = @immutable, created_at = @created, updated_at = @updated, deleted_at = @deleted WHERE namespace = @ns AND name = @name;",
+            metadata.Address);
+        command.Parameters.AddWithValue("type", metadata.Type);
+        command.Parameters.AddWithValue("labels", LabelJson.Serialize(metadata.Labels));
+        command.Parameters.AddWithValue("annotations", LabelJson.Serialize(metadata.Annotations));
+        command.Parameters.AddWithValue("current", metadata.CurrentVersion);
+        command.Parameters.AddWithValue("max", metadata.MaxVersions);
+        command.Parameters.AddWithValue("immutable", metadata.Immutable);
+        command.Parameters.AddWithValue("created", metadata.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("updated", metadata.UpdatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("deleted", NpgsqlDbType.Bigint, (object?)metadata.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, SecretAddress address)
+    {
+        var command = PostgresDatabase.Command(connection, transaction, sql);
+        command.Parameters.AddWithValue("ns", address.Namespace);
+        command.Parameters.AddWithValue("name", address.Name);
+        return command;
+    }
+
+    private static SecretMetadata ReadMetadata(NpgsqlDataReader reader) => new(
+        new SecretAddress(reader.GetString(0), reader.GetString(1)),
+        reader.GetString(2),
+        LabelJson.Deserialize(reader.GetString(3)),
+        LabelJson.Deserialize(reader.GetString(4)),
+        reader.GetInt64(5),
+        reader.GetInt32(6),
+        reader.GetBoolean(7),
+        Time(reader, 8)!.Value,
+        Time(reader, 9)!.Value,
+        Time(reader, 10));
+
+    private static SecretVersionInfo ReadVersion(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        Time(reader, 1)!.Value,
+        reader.GetString(2),
+        Time(reader, 3),
+        Time(reader, 4));
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+}

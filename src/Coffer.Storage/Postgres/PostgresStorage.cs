@@ -1,0 +1,17 @@
+namespace Coffer.Storage.Postgres;
+
+/// <summary>Opens the PostgreSQL backend that several replicas can share.</summary>
+public static class PostgresStorage
+{
+    /// <summary>Connects, and creates or migrates the schema if needed.</summary>
+    public static async Task<StorageBackend> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var database = await PostgresDatabase.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        return new StorageBackend(
+            new PostgresSecretStore(database),
+            new PostgresInstallationStore(database),
+            new PostgresTokenStore(database),
+            new PostgresRewrapStore(database),
+            database);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coffer.Storage.Tests.Postgres;
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Server.Tests.Hosting;
+
+/// <summary>Two servers on one PostgreSQL, each unsealed on its own: what one writes, the other reads.</summary>
+public sealed class PostgresReplicaTests : IAsyncLifetime
+{
+    private string connectionString = null!;
+
+    public async Task InitializeAsync() => connectionString = await PostgresServer.CreateDatabaseAsync();
+
+    public Task DisposeAsync() => PostgresServer.DropDatabaseAsync(connectionString);
+
+    [Fact]
+    public async Task TwoReplicas_WriteThroughOne_ReadThroughOther_CheckAndSetShared()
+    {
+        var options = new CofferServerOptions { Listen = "127.0.0.1:0", PostgresConnectionString = connectionString, InsecureListen = true, LogLevel = LogLevel.Warning };
+        var output = new StringWriter();
+        await using var first = await CofferServer.StartAsync(options, output, CancellationToken.None);
+        await using var second = await CofferServer.StartAsync(options, TextWriter.Null, CancellationToken.None);
+        Assert.Contains("(data: PostgreSQL)", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(connectionString, output.ToString(), StringComparison.Ordinal);
+        using var a = new HttpClient { BaseAddress = first.Address };
+        using var b = new HttpClient { BaseAddress = second.Address };
+
+        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":3,"threshold":2}""", 200);
+        var keys = init["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ToArray();
+        foreach (var client in new[] { a, b })
+        {
+            // Each replica holds its own root key in memory and unseals on its own.
+            Assert.True((await SendAsync(client, HttpMethod.Get, "/v1/sys/seal-status", null, 200))["sealed"]!.GetValue<bool>());
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = keys[0] }), 200);
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = keys[2] }), 200);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
+        }
+
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"from-a"}}""", 201);
+        var read = await SendAsync(b, HttpMethod.Get, "/v1/namespaces/shop/secrets/db", null, 200);
+        Assert.Equal("from-a", Encoding.UTF8.GetString(Convert.FromBase64String(read["data"]!["password"]!.GetValue<string>())));
+
+        // Version 1 is current on both: the first check-and-set wins, the other replica's gets 409.
+        await SendAsync(b, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"from-b"}}""", 200, ("If-Match", "\"1\""));
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"late"}}""", 409, ("If-Match", "\"1\""));
+        var again = await SendAsync(a, HttpMethod.Get, "/v1/namespaces/shop/secrets/db", null, 200);
+        Assert.Equal(2, again["metadata"]!["version"]!.GetValue<long>());
+        Assert.Equal("from-b", Encoding.UTF8.GetString(Convert.FromBase64String(again["data"]!["password"]!.GetValue<string>())));
+    }
+
+    private static async Task<JsonObject> SendAsync(HttpClient client, HttpMethod method, string path, string? json, int status, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"{method} {path}: expected {status}, got {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+}
