@@ -112,11 +112,13 @@ internal static class OperatorCommand
         runner.SetAction(command, globals, async (context, cancellationToken) =>
         {
             using var client = context.CreateClient();
+            // A run reports its remaining count only once it has counted, so the count is taken first.
+            var before = await client.GetAsync("/v1/sys/keys", cancellationToken).ConfigureAwait(false);
             var keys = await client.SendAsync(HttpMethod.Post, "/v1/sys/keys/rewrap", null, null, cancellationToken).ConfigureAwait(false);
             // Progress goes to stderr under -o json|yaml so stdout stays one parseable document.
             var progressOutput = context.Format == OutputFormat.Table ? context.Output : context.Error;
             var last = Progress(keys);
-            await progressOutput.WriteLineAsync($"rewrap started: {last}").ConfigureAwait(false);
+            await progressOutput.WriteLineAsync($"rewrap started: {Cells.Text(before["rewrap"]?["remaining"])} to rewrap").ConfigureAwait(false);
             if (context.Value(wait))
             {
                 while ((bool?)keys["rewrap"]?["running"] == true)
@@ -155,7 +157,7 @@ internal static class OperatorCommand
 
     private static async Task WriteStatusAsync(TextWriter output, JsonNode status)
     {
-        var table = new TableWriter("KEY", "VALUE");
+        var table = TableWriter.WithoutHeader(2);
         table.AddRow("Initialized", Cells.Text(status["initialized"]));
         table.AddRow("Sealed", Cells.Text(status["sealed"]));
         table.AddRow("Shares", Cells.Text(status["shares"]));

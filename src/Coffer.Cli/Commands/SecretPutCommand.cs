@@ -33,7 +33,8 @@ internal static class SecretPutCommand
             var sourceText = context.Value(source);
             if (sourceText is not null and not SecretValueSources.Stdin)
             {
-                throw CliException.Usage($"unexpected argument '{sourceText}': only '-' (standard input) may follow the name");
+                // The stray argument may be a value typed by mistake, so it is not echoed.
+                throw CliException.Usage("only '-' (standard input) may follow the name; give values with --from-literal KEY=VALUE");
             }
 
             var values = await SecretValueSources.ReadAsync(

@@ -5,7 +5,10 @@ namespace Coffer.Cli.Output;
 /// <summary>Left-aligned columns separated by three spaces, like kubectl.</summary>
 internal sealed class TableWriter(params string[] headers)
 {
-    private readonly List<string[]> rows = [headers];
+    private readonly List<string[]> rows = headers.All(h => h.Length == 0) ? [] : [headers];
+
+    /// <summary>A two-column list of fields and values, where a header would say nothing.</summary>
+    public static TableWriter WithoutHeader(int columns) => new(Enumerable.Repeat(string.Empty, columns).ToArray());
 
     public void AddRow(params string[] cells)
     {

@@ -98,7 +98,8 @@ public sealed class BadInputTests : IAsyncLifetime
         var result = await cli.RunAsync("secret", "put", "bad", "value-by-mistake");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
-        Assert.DoesNotContain("value-by-mistake", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("value-by-mistake", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--from-literal", result.Error, StringComparison.Ordinal);
         await AssertAbsentAsync("bad");
     }
 

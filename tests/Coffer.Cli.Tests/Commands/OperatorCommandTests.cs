@@ -45,6 +45,7 @@ public sealed class OperatorCommandTests : IAsyncLifetime
         Assert.Equal("Unseal progress: 1/2\n", first.Output);
         Assert.Equal(0, second.ExitCode);
         Assert.Equal("Unsealed.\n", second.Output);
+        Assert.StartsWith("Initialized       true\n", status.Output, StringComparison.Ordinal);
         Assert.Contains("Sealed            false", status.Output, StringComparison.Ordinal);
         Assert.Contains("Initialized       true", status.Output, StringComparison.Ordinal);
         Assert.True((bool)JsonNode.Parse(seal.Output)!["sealed"]!);
@@ -114,7 +115,8 @@ public sealed class OperatorCommandTests : IAsyncLifetime
         Assert.Equal(2, (int)rotate["currentKeyId"]!);
         Assert.Equal(30, (long)rotate["rewrap"]!["remaining"]!);
         Assert.Contains("current key 3", rotateTable.Output, StringComparison.Ordinal);
-        Assert.StartsWith("rewrap started: ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("rewrap started: 30 to rewrap", lines[0]);
+        Assert.All(lines[1..^1], l => Assert.Matches("^rewrap: [0-9]+ done, [0-9]+ remaining$", l));
         Assert.Equal("rewrap finished: 30 done, 0 remaining; retired keys: 1, 2", lines[^1]);
         Assert.Equal(3, (int)after["currentKeyId"]!);
         Assert.Equal(0, (long)after["rewrap"]!["remaining"]!);
