@@ -3,14 +3,46 @@ using Coffer.Cli.Commands;
 
 namespace Coffer.Cli;
 
-/// <summary>The <c>coffer</c> command tree; tests invoke it in-process with their own writers.</summary>
+/// <summary>The <c>coffer</c> command tree; tests invoke it in-process with their own writers and environment.</summary>
 public static class CofferCommandLine
 {
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        InvokeAsync(args, output, error, CliEnvironment.FromProcess(), cancellationToken);
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        var runner = new CommandRunner(environment, output, error);
         var root = new RootCommand("Coffer: secrets for Kubernetes");
         root.Subcommands.Add(ServerCommand.Create(output));
+        root.Subcommands.Add(LoginCommand.Create(runner));
+        root.Subcommands.Add(OperatorCommand.Create(runner));
+        root.Subcommands.Add(SecretCommand.Create(runner));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Usage errors get their own exit code so scripts can tell them from server answers.
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"Run '{string.Join(' ', ["coffer", .. CommandPath(parse.CommandResult.Command)])} --help' for usage.").ConfigureAwait(false);
+            return CliExitCode.Usage;
+        }
+
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<string> CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? current = command; current is Command c and not RootCommand; current = c.Parents.FirstOrDefault())
+        {
+            names.Insert(0, c.Name);
+        }
+
+        return names;
     }
 }

@@ -1,0 +1,8 @@
+namespace Coffer.Cli.Output;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+    Yaml,
+}
