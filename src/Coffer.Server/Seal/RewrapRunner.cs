@@ -31,8 +31,8 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
         }
     }
 
-    /// <summary>Starts a run unless one is going; returns the progress either way.</summary>
-    public RewrapProgress Start()
+    /// <summary>Starts a run unless one is going; <paramref name="remaining"/> is shown until the first batch counts again.</summary>
+    public RewrapProgress Start(long remaining)
     {
         lock (stateLock)
         {
@@ -42,7 +42,7 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
             }
 
             var target = seal.Ring.Current.Id;
-            progress = new RewrapProgress(true, target, 0, progress.Remaining, [], time.GetUtcNow(), null, null);
+            progress = new RewrapProgress(true, target, 0, remaining, [], time.GetUtcNow(), null, null);
             running = Task.Run(() => RunAsync(stopping.Token));
             return progress;
         }
@@ -81,7 +81,6 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
         long done = 0;
         try
         {
-            Update(p => p with { Remaining = 0 });
             var remaining = await CountRemainingAsync(cancellationToken).ConfigureAwait(false);
             Update(p => p with { Remaining = remaining });
             while (true)

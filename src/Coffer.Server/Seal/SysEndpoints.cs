@@ -31,7 +31,7 @@ internal static class SysEndpoints
         }).RequireAccess("rotate", "keys").Produces<KeyRingStatus>();
         sys.MapPost("/keys/rewrap", async (SealState seal, RewrapRunner rewrap, IRewrapStore store, CancellationToken ct) =>
         {
-            rewrap.Start();
+            rewrap.Start(await rewrap.CountRemainingAsync(ct).ConfigureAwait(false));
             return await KeysAsync(seal, rewrap, store, ct).ConfigureAwait(false);
         }).RequireAccess("rotate", "keys").Produces<KeyRingStatus>(StatusCodes.Status202Accepted);
     }

@@ -60,6 +60,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         while (keys["rewrap"]!["running"]!.GetValue<bool>());
 
         Assert.True(started["rewrap"]!["running"]!.GetValue<bool>() || started["rewrap"]!["finishedAt"] is not null);
+        Assert.Equal(170, started["rewrap"]!["rewrapped"]!.GetValue<long>() + started["rewrap"]!["remaining"]!.GetValue<long>());
         Assert.Null(keys["rewrap"]!["error"]);
         Assert.Equal(170, keys["rewrap"]!["rewrapped"]!.GetValue<long>());
         Assert.Equal(0, keys["rewrap"]!["remaining"]!.GetValue<long>());
