@@ -4,27 +4,12 @@ using Coffer.Cli.Tests.Hosting;
 namespace Coffer.Cli.Tests.Commands;
 
 /// <summary>Every malformed input is a clear error with a non-zero exit, and nothing is written.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : CliServerTests
 {
-    private TestServer server = null!;
-    private CliSession cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await TestServer.StartDevAsync();
-        cli = new CliSession(server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        cli.Dispose();
-        await server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Put_LiteralWithoutEquals_Exit2NamesOptionNotValue()
     {
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-literal", "ok=1", "--from-literal", "hunter2");
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-literal", "ok=1", "--from-literal", "hunter2");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Equal("error: --from-literal expects KEY=VALUE, but its value number 2 has no '='\n", result.Error);
@@ -35,9 +20,9 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_MissingFile_Exit2AndNothingWritten()
     {
-        var missing = Path.Combine(cli.Home, "nope.txt");
+        var missing = Path.Combine(Cli.Home, "nope.txt");
 
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "--from-file", missing);
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "--from-file", missing);
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Equal($"error: --from-file: file {missing} does not exist\n", result.Error);
@@ -47,9 +32,9 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_EnvFileBadLine_Exit2NamesLineNotValue()
     {
-        var envFile = cli.TempFile("bad.env", "GOOD=1\n# fine\nthis-line-is-a-secret-value\n");
+        var envFile = Cli.TempFile("bad.env", "GOOD=1\n# fine\nthis-line-is-a-secret-value\n");
 
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-env-file", envFile);
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-env-file", envFile);
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Equal($"error: --from-env-file {envFile}: line 3 is not KEY=VALUE\n", result.Error);
@@ -60,7 +45,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_InvalidOutputValue_Exit2AndNothingWritten()
     {
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "-o", "xml");
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "-o", "xml");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("xml", result.Error, StringComparison.Ordinal);
@@ -73,9 +58,9 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_DuplicateKeyAcrossSources_Exit2()
     {
-        var file = cli.TempFile("a", "from-file");
+        var file = Cli.TempFile("a", "from-file");
 
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "--from-file", file);
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-literal", "a=1", "--from-file", file);
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("key 'a' is given more than once", result.Error, StringComparison.Ordinal);
@@ -85,7 +70,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_NoValuesAndTerminalStdin_Exit2()
     {
-        var result = await cli.RunAsync("secret", "put", "bad");
+        var result = await Cli.RunAsync("secret", "put", "bad");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("no values given", result.Error, StringComparison.Ordinal);
@@ -95,7 +80,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_UnknownPositional_Exit2()
     {
-        var result = await cli.RunAsync("secret", "put", "bad", "value-by-mistake");
+        var result = await Cli.RunAsync("secret", "put", "bad", "value-by-mistake");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.DoesNotContain("value-by-mistake", result.Error, StringComparison.Ordinal);
@@ -106,19 +91,19 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Put_ServerRejectsName_Exit7WithServerMessage()
     {
-        var result = await cli.RunAsync("secret", "put", "Bad_Name", "--from-literal", "a=1");
+        var result = await Cli.RunAsync("secret", "put", "Bad_Name", "--from-literal", "a=1");
 
         Assert.Equal(CliExitCode.Invalid, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
         Assert.Contains("DNS-1123", result.Error, StringComparison.Ordinal);
-        var list = JsonNode.Parse((await cli.SucceedAsync("secret", "list", "-o", "json")).Output)!;
+        var list = JsonNode.Parse((await Cli.SucceedAsync("secret", "list", "-o", "json")).Output)!;
         Assert.Empty(list["items"]!.AsArray());
     }
 
     [Fact]
     public async Task Put_ServerRejectsKey_Exit7AndValueNotEchoed()
     {
-        var result = await cli.RunAsync("secret", "put", "bad", "--from-literal", "bad key=hunter2");
+        var result = await Cli.RunAsync("secret", "put", "bad", "--from-literal", "bad key=hunter2");
 
         Assert.Equal(CliExitCode.Invalid, result.ExitCode);
         Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
@@ -134,7 +119,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("secret")]
     public async Task UsageErrors_Exit2WithHint(params string[] args)
     {
-        var result = await cli.RunAsync(args);
+        var result = await Cli.RunAsync(args);
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
@@ -144,7 +129,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Help_Exit0()
     {
-        var result = await cli.RunAsync("secret", "put", "--help");
+        var result = await Cli.RunAsync("secret", "put", "--help");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("--from-literal", result.Output, StringComparison.Ordinal);
@@ -152,7 +137,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private async Task AssertAbsentAsync(string name)
     {
-        var get = await cli.RunAsync("secret", "get", name);
+        var get = await Cli.RunAsync("secret", "get", name);
         Assert.True(get.ExitCode == CliExitCode.NotFound, $"expected {name} to be absent: {get}");
     }
 }

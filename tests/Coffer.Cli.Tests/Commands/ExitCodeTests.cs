@@ -3,27 +3,12 @@ using Coffer.Cli.Tests.Hosting;
 namespace Coffer.Cli.Tests.Commands;
 
 /// <summary>Each documented exit code, with the server's message on stderr.</summary>
-public sealed class ExitCodeTests : IAsyncLifetime
+public sealed class ExitCodeTests : CliServerTests
 {
-    private TestServer server = null!;
-    private CliSession cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await TestServer.StartDevAsync();
-        cli = new CliSession(server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        cli.Dispose();
-        await server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Get_Missing_Exit3WithServerMessage()
     {
-        var result = await cli.RunAsync("secret", "get", "missing");
+        var result = await Cli.RunAsync("secret", "get", "missing");
 
         Assert.Equal(CliExitCode.NotFound, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
@@ -34,9 +19,9 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task Put_CreateOnlyWhenExists_Exit4()
     {
-        await cli.SucceedAsync("secret", "put", "exists", "--from-literal", "k=v");
+        await Cli.SucceedAsync("secret", "put", "exists", "--from-literal", "k=v");
 
-        var result = await cli.RunAsync("secret", "put", "exists", "--from-literal", "k=w", "--expect-version", "0");
+        var result = await Cli.RunAsync("secret", "put", "exists", "--from-literal", "k=w", "--expect-version", "0");
 
         Assert.Equal(CliExitCode.Conflict, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
@@ -45,9 +30,9 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task WrongToken_Exit5()
     {
-        cli.Variables["COFFER_TOKEN"] = "not-a-real-token";
+        Cli.Variables["COFFER_TOKEN"] = "not-a-real-token";
 
-        var result = await cli.RunAsync("secret", "list");
+        var result = await Cli.RunAsync("secret", "list");
 
         Assert.Equal(CliExitCode.Unauthorized, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
@@ -56,9 +41,9 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task NoToken_Exit5()
     {
-        cli.Variables.Remove("COFFER_TOKEN");
+        Cli.Variables.Remove("COFFER_TOKEN");
 
-        var result = await cli.RunAsync("secret", "get", "x");
+        var result = await Cli.RunAsync("secret", "get", "x");
 
         Assert.Equal(CliExitCode.Unauthorized, result.ExitCode);
     }
@@ -66,9 +51,9 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task Sealed_Exit6WithServerMessage()
     {
-        await cli.SucceedAsync("operator", "seal");
+        await Cli.SucceedAsync("operator", "seal");
 
-        var result = await cli.RunAsync("secret", "list");
+        var result = await Cli.RunAsync("secret", "list");
 
         Assert.Equal(CliExitCode.Unavailable, result.ExitCode);
         Assert.Contains("sealed", result.Error, StringComparison.Ordinal);
@@ -77,10 +62,10 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task Unreachable_Exit6()
     {
-        var address = server.Address;
-        await server.Server.DisposeAsync();
+        var address = Server.Address;
+        await Server.Server.DisposeAsync();
 
-        var result = await cli.RunAsync("secret", "list", "--address", address);
+        var result = await Cli.RunAsync("secret", "list", "--address", address);
 
         Assert.Equal(CliExitCode.Unavailable, result.ExitCode);
         Assert.Contains($"cannot reach Coffer at {address}", result.Error, StringComparison.Ordinal);
@@ -89,7 +74,7 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task BadRequest_Exit7()
     {
-        var result = await cli.RunAsync("secret", "put", "x", "--from-literal", "k=v", "--max-versions", "0");
+        var result = await Cli.RunAsync("secret", "put", "x", "--from-literal", "k=v", "--max-versions", "0");
 
         Assert.Equal(CliExitCode.Invalid, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
@@ -98,7 +83,7 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task BadAddress_Exit2()
     {
-        var result = await cli.RunAsync("secret", "list", "--address", "ftp://example");
+        var result = await Cli.RunAsync("secret", "list", "--address", "ftp://example");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("http://", result.Error, StringComparison.Ordinal);

@@ -4,39 +4,26 @@ using Coffer.Cli.Tests.Hosting;
 namespace Coffer.Cli.Tests.Commands;
 
 /// <summary>Operator commands against a production-mode (not dev) server that starts uninitialised.</summary>
-public sealed class OperatorCommandTests : IAsyncLifetime
+public sealed class OperatorCommandTests : CliServerTests
 {
-    private TestServer server = null!;
-    private CliSession cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await TestServer.StartInsecureAsync();
-        cli = new CliSession(server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        cli.Dispose();
-        await server.DisposeAsync();
-    }
+    private protected override Task<TestServer> StartServerAsync() => TestServer.StartInsecureAsync();
 
     [Fact]
     public async Task InitUnsealStatusSeal_FullCycle()
     {
-        var before = JsonNode.Parse((await cli.SucceedAsync("operator", "status", "-o", "json")).Output)!;
-        var init = await cli.SucceedAsync("operator", "init", "--shares", "3", "--threshold", "2");
+        var before = JsonNode.Parse((await Cli.SucceedAsync("operator", "status", "-o", "json")).Output)!;
+        var init = await Cli.SucceedAsync("operator", "init", "--shares", "3", "--threshold", "2");
         var keys = init.Output.Split('\n').Where(l => l.StartsWith("Unseal key ", StringComparison.Ordinal)).Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToList();
         var token = init.Output.Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal))["Root token: ".Length..];
-        cli.Variables["COFFER_TOKEN"] = token;
+        Cli.Variables["COFFER_TOKEN"] = token;
 
-        var sealedWrite = await cli.RunAsync("secret", "put", "x", "--from-literal", "k=v");
-        var first = await cli.SucceedAsync("operator", "unseal", keys[2]);
-        var second = await cli.RunWithInputAsync(keys[0] + "\n", "operator", "unseal");
-        var status = await cli.SucceedAsync("operator", "status");
-        await cli.SucceedAsync("secret", "put", "x", "--from-literal", "k=v");
-        var seal = await cli.SucceedAsync("operator", "seal", "-o", "json");
-        var afterSeal = await cli.RunAsync("secret", "get", "x");
+        var sealedWrite = await Cli.RunAsync("secret", "put", "x", "--from-literal", "k=v");
+        var first = await Cli.SucceedAsync("operator", "unseal", keys[2]);
+        var second = await Cli.RunWithInputAsync(keys[0] + "\n", "operator", "unseal");
+        var status = await Cli.SucceedAsync("operator", "status");
+        await Cli.SucceedAsync("secret", "put", "x", "--from-literal", "k=v");
+        var seal = await Cli.SucceedAsync("operator", "seal", "-o", "json");
+        var afterSeal = await Cli.RunAsync("secret", "get", "x");
 
         Assert.False((bool)before["initialized"]!);
         Assert.Equal(3, keys.Count);
@@ -55,9 +42,9 @@ public sealed class OperatorCommandTests : IAsyncLifetime
     [Fact]
     public async Task Init_OutputJson_HasKeysAndToken_SecondInitExit4()
     {
-        var init = JsonNode.Parse((await cli.SucceedAsync("operator", "init", "-o", "json")).Output)!;
+        var init = JsonNode.Parse((await Cli.SucceedAsync("operator", "init", "-o", "json")).Output)!;
 
-        var again = await cli.RunAsync("operator", "init");
+        var again = await Cli.RunAsync("operator", "init");
 
         Assert.Equal(5, init["keys"]!.AsArray().Count);
         Assert.Equal(3, (int)init["threshold"]!);
@@ -68,19 +55,19 @@ public sealed class OperatorCommandTests : IAsyncLifetime
     [Fact]
     public async Task Init_ThresholdAboveShares_Exit7AndStillUninitialised()
     {
-        var result = await cli.RunAsync("operator", "init", "--shares", "2", "--threshold", "3");
+        var result = await Cli.RunAsync("operator", "init", "--shares", "2", "--threshold", "3");
 
         Assert.Equal(CliExitCode.Invalid, result.ExitCode);
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
-        Assert.False((bool)JsonNode.Parse((await cli.SucceedAsync("operator", "status", "-o", "json")).Output)!["initialized"]!);
+        Assert.False((bool)JsonNode.Parse((await Cli.SucceedAsync("operator", "status", "-o", "json")).Output)!["initialized"]!);
     }
 
     [Fact]
     public async Task Unseal_NoShareAndTerminalStdin_Exit2()
     {
-        await cli.SucceedAsync("operator", "init");
+        await Cli.SucceedAsync("operator", "init");
 
-        var result = await cli.RunAsync("operator", "unseal");
+        var result = await Cli.RunAsync("operator", "unseal");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("standard input", result.Error, StringComparison.Ordinal);
@@ -89,12 +76,12 @@ public sealed class OperatorCommandTests : IAsyncLifetime
     [Fact]
     public async Task Unseal_BadShare_Exit7AndProgressUnchanged()
     {
-        await cli.SucceedAsync("operator", "init");
+        await Cli.SucceedAsync("operator", "init");
 
-        var result = await cli.RunAsync("operator", "unseal", "not-a-share");
+        var result = await Cli.RunAsync("operator", "unseal", "not-a-share");
 
         Assert.Equal(CliExitCode.Invalid, result.ExitCode);
-        Assert.Equal(0, (int)JsonNode.Parse((await cli.SucceedAsync("operator", "status", "-o", "json")).Output)!["progress"]!);
+        Assert.Equal(0, (int)JsonNode.Parse((await Cli.SucceedAsync("operator", "status", "-o", "json")).Output)!["progress"]!);
     }
 
     [Fact]
@@ -103,14 +90,14 @@ public sealed class OperatorCommandTests : IAsyncLifetime
         await InitAndUnsealAsync();
         for (var i = 0; i < 30; i++)
         {
-            await cli.SucceedAsync("secret", "put", $"s{i}", "--from-literal", $"k=v{i}");
+            await Cli.SucceedAsync("secret", "put", $"s{i}", "--from-literal", $"k=v{i}");
         }
 
-        var rotate = JsonNode.Parse((await cli.SucceedAsync("operator", "rotate", "-o", "json")).Output)!;
-        var rotateTable = await cli.SucceedAsync("operator", "rotate");
-        var rewrap = await cli.SucceedAsync("operator", "rewrap", "--wait");
+        var rotate = JsonNode.Parse((await Cli.SucceedAsync("operator", "rotate", "-o", "json")).Output)!;
+        var rotateTable = await Cli.SucceedAsync("operator", "rotate");
+        var rewrap = await Cli.SucceedAsync("operator", "rewrap", "--wait");
         var lines = rewrap.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var after = JsonNode.Parse((await cli.SucceedAsync("operator", "rewrap", "--wait", "-o", "json")).Output)!;
+        var after = JsonNode.Parse((await Cli.SucceedAsync("operator", "rewrap", "--wait", "-o", "json")).Output)!;
 
         Assert.Equal(2, (int)rotate["currentKeyId"]!);
         Assert.Equal(30, (long)rotate["rewrap"]!["remaining"]!);
@@ -121,24 +108,24 @@ public sealed class OperatorCommandTests : IAsyncLifetime
         Assert.Equal(3, (int)after["currentKeyId"]!);
         Assert.Equal(0, (long)after["rewrap"]!["remaining"]!);
         Assert.False((bool)after["rewrap"]!["running"]!);
-        Assert.Equal("v7", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonNode.Parse((await cli.SucceedAsync("secret", "get", "s7", "-o", "json")).Output)!["data"]!["k"]!)));
+        Assert.Equal("v7", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonNode.Parse((await Cli.SucceedAsync("secret", "get", "s7", "-o", "json")).Output)!["data"]!["k"]!)));
     }
 
     [Fact]
     public async Task Rotate_WithoutToken_Exit5()
     {
         await InitAndUnsealAsync();
-        cli.Variables.Remove("COFFER_TOKEN");
+        Cli.Variables.Remove("COFFER_TOKEN");
 
-        var result = await cli.RunAsync("operator", "rotate");
+        var result = await Cli.RunAsync("operator", "rotate");
 
         Assert.Equal(CliExitCode.Unauthorized, result.ExitCode);
     }
 
     private async Task InitAndUnsealAsync()
     {
-        var init = JsonNode.Parse((await cli.SucceedAsync("operator", "init", "--shares", "1", "--threshold", "1", "-o", "json")).Output)!;
-        cli.Variables["COFFER_TOKEN"] = (string)init["rootToken"]!;
-        await cli.SucceedAsync("operator", "unseal", (string)init["keys"]![0]!);
+        var init = JsonNode.Parse((await Cli.SucceedAsync("operator", "init", "--shares", "1", "--threshold", "1", "-o", "json")).Output)!;
+        Cli.Variables["COFFER_TOKEN"] = (string)init["rootToken"]!;
+        await Cli.SucceedAsync("operator", "unseal", (string)init["keys"]![0]!);
     }
 }

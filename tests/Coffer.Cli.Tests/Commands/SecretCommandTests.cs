@@ -5,27 +5,12 @@ using YamlDotNet.Serialization;
 
 namespace Coffer.Cli.Tests.Commands;
 
-public sealed class SecretCommandTests : IAsyncLifetime
+public sealed class SecretCommandTests : CliServerTests
 {
-    private TestServer server = null!;
-    private CliSession cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await TestServer.StartDevAsync();
-        cli = new CliSession(server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        cli.Dispose();
-        await server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Put_FromLiteral_GetJsonReturnsValues()
     {
-        var put = await cli.SucceedAsync("secret", "put", "db", "--from-literal", "user=admin", "--from-literal", "password=s3cr=t");
+        var put = await Cli.SucceedAsync("secret", "put", "db", "--from-literal", "user=admin", "--from-literal", "password=s3cr=t");
 
         Assert.Equal("secret/db created (version 1)\n", put.Output);
         Assert.Equal(new Dictionary<string, string> { ["user"] = "admin", ["password"] = "s3cr=t" }, await ValuesAsync("db"));
@@ -35,11 +20,11 @@ public sealed class SecretCommandTests : IAsyncLifetime
     public async Task Put_FromFile_KeyFromArgumentOrFileName_BytesKept()
     {
         var binary = new byte[] { 0, 1, 2, 255, 10, 13 };
-        var certificate = Path.Combine(cli.Home, "tls.crt");
+        var certificate = Path.Combine(Cli.Home, "tls.crt");
         File.WriteAllBytes(certificate, binary);
-        var other = cli.TempFile("other.txt", "hello\n");
+        var other = Cli.TempFile("other.txt", "hello\n");
 
-        await cli.SucceedAsync("secret", "put", "files", "--from-file", certificate, "--from-file", $"renamed={other}");
+        await Cli.SucceedAsync("secret", "put", "files", "--from-file", certificate, "--from-file", $"renamed={other}");
 
         var document = await GetJsonAsync("files");
         Assert.Equal(binary, Convert.FromBase64String((string)document["data"]!["tls.crt"]!));
@@ -49,9 +34,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_FromEnvFile_EachLineAKey_CommentsAndBlanksSkipped()
     {
-        var envFile = cli.TempFile("app.env", "# settings\nHOST=db.local\n\nPORT=5432\r\nEMPTY=\nURL=a=b\n");
+        var envFile = Cli.TempFile("app.env", "# settings\nHOST=db.local\n\nPORT=5432\r\nEMPTY=\nURL=a=b\n");
 
-        await cli.SucceedAsync("secret", "put", "env", "--from-env-file", envFile);
+        await Cli.SucceedAsync("secret", "put", "env", "--from-env-file", envFile);
 
         Assert.Equal(new Dictionary<string, string> { ["HOST"] = "db.local", ["PORT"] = "5432", ["EMPTY"] = string.Empty, ["URL"] = "a=b" }, await ValuesAsync("env"));
     }
@@ -59,7 +44,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_StdinRedirectedAndNothingElse_StoredUnderValue()
     {
-        var result = await cli.RunWithInputAsync("from-pipe", "secret", "put", "piped");
+        var result = await Cli.RunWithInputAsync("from-pipe", "secret", "put", "piped");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(new Dictionary<string, string> { ["value"] = "from-pipe" }, await ValuesAsync("piped"));
@@ -68,7 +53,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_DashWithKey_StdinStoredUnderKeyBesideLiterals()
     {
-        var result = await cli.RunWithInputAsync("pw-from-stdin", "secret", "put", "mixed", "-", "--key", "password", "--from-literal", "user=u");
+        var result = await Cli.RunWithInputAsync("pw-from-stdin", "secret", "put", "mixed", "-", "--key", "password", "--from-literal", "user=u");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(new Dictionary<string, string> { ["user"] = "u", ["password"] = "pw-from-stdin" }, await ValuesAsync("mixed"));
@@ -77,7 +62,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_FromFileDash_ReadsStdinUnderGivenKey()
     {
-        var result = await cli.RunWithInputAsync("key-material", "secret", "put", "k", "--from-file", "private.key=-");
+        var result = await Cli.RunWithInputAsync("key-material", "secret", "put", "k", "--from-file", "private.key=-");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(new Dictionary<string, string> { ["private.key"] = "key-material" }, await ValuesAsync("k"));
@@ -86,7 +71,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_LiteralsWithStdinRedirected_StdinIgnored()
     {
-        var result = await cli.RunWithInputAsync("ignored", "secret", "put", "lit", "--from-literal", "a=1");
+        var result = await Cli.RunWithInputAsync("ignored", "secret", "put", "lit", "--from-literal", "a=1");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, await ValuesAsync("lit"));
@@ -95,9 +80,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_WithoutShow_KeysAndSizesButNoValues()
     {
-        await cli.SucceedAsync("secret", "put", "hidden", "--from-literal", "password=topsecretvalue", "--label", "app=web");
+        await Cli.SucceedAsync("secret", "put", "hidden", "--from-literal", "password=topsecretvalue", "--label", "app=web");
 
-        var get = await cli.SucceedAsync("secret", "get", "hidden");
+        var get = await Cli.SucceedAsync("secret", "get", "hidden");
 
         Assert.DoesNotContain("topsecretvalue", get.Output, StringComparison.Ordinal);
         Assert.Contains("password   14 bytes", get.Output, StringComparison.Ordinal);
@@ -108,9 +93,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_WithShow_PrintsValues()
     {
-        await cli.SucceedAsync("secret", "put", "shown", "--from-literal", "password=topsecretvalue");
+        await Cli.SucceedAsync("secret", "put", "shown", "--from-literal", "password=topsecretvalue");
 
-        var get = await cli.SucceedAsync("secret", "get", "shown", "--show");
+        var get = await Cli.SucceedAsync("secret", "get", "shown", "--show");
 
         Assert.Contains("password   14 bytes   topsecretvalue", get.Output, StringComparison.Ordinal);
     }
@@ -118,9 +103,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_OutputJson_IsTheServerResource()
     {
-        await cli.SucceedAsync("secret", "put", "doc", "--from-literal", "k=v", "-n", "team-a");
+        await Cli.SucceedAsync("secret", "put", "doc", "--from-literal", "k=v", "-n", "team-a");
 
-        var document = JsonNode.Parse((await cli.SucceedAsync("secret", "get", "doc", "-n", "team-a", "-o", "json")).Output)!;
+        var document = JsonNode.Parse((await Cli.SucceedAsync("secret", "get", "doc", "-n", "team-a", "-o", "json")).Output)!;
 
         Assert.Equal("Secret", (string?)document["kind"]);
         Assert.Equal("coffer.dev/v1", (string?)document["apiVersion"]);
@@ -132,9 +117,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_OutputYaml_ParsesWithSameFields()
     {
-        await cli.SucceedAsync("secret", "put", "yml", "--from-literal", "n=123", "--from-literal", "b=true", "--label", "app=web");
+        await Cli.SucceedAsync("secret", "put", "yml", "--from-literal", "n=123", "--from-literal", "b=true", "--label", "app=web");
 
-        var yaml = (await cli.SucceedAsync("secret", "get", "yml", "-o", "yaml")).Output;
+        var yaml = (await Cli.SucceedAsync("secret", "get", "yml", "-o", "yaml")).Output;
         var document = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(yaml);
 
         Assert.Equal("Secret", document["kind"]);
@@ -149,10 +134,10 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_Version_ReadsOldVersion()
     {
-        await cli.SucceedAsync("secret", "put", "v", "--from-literal", "k=one");
-        await cli.SucceedAsync("secret", "put", "v", "--from-literal", "k=two");
+        await Cli.SucceedAsync("secret", "put", "v", "--from-literal", "k=one");
+        await Cli.SucceedAsync("secret", "put", "v", "--from-literal", "k=two");
 
-        var old = JsonNode.Parse((await cli.SucceedAsync("secret", "get", "v", "--version", "1", "-o", "json")).Output)!;
+        var old = JsonNode.Parse((await Cli.SucceedAsync("secret", "get", "v", "--version", "1", "-o", "json")).Output)!;
 
         Assert.Equal(1, (long)old["metadata"]!["version"]!);
         Assert.Equal("b25l", (string?)old["data"]!["k"]);
@@ -161,7 +146,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_TypeLabelsAnnotationsImmutableMaxVersions_AppliedOnServer()
     {
-        var put = await cli.SucceedAsync(
+        var put = await Cli.SucceedAsync(
             "secret", "put", "full", "--type", "Opaque", "--from-literal", "k=v", "--label", "app=web", "--label", "tier=db",
             "--annotation", "owner=team-a", "--max-versions", "4", "--immutable", "-o", "json");
 
@@ -177,10 +162,10 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Put_ExpectVersionCurrent_Writes_StaleConflictsExit4()
     {
-        await cli.SucceedAsync("secret", "put", "cas", "--from-literal", "k=v1");
+        await Cli.SucceedAsync("secret", "put", "cas", "--from-literal", "k=v1");
 
-        var ok = await cli.SucceedAsync("secret", "put", "cas", "--from-literal", "k=v2", "--expect-version", "1");
-        var stale = await cli.RunAsync("secret", "put", "cas", "--from-literal", "k=v3", "--expect-version", "1");
+        var ok = await Cli.SucceedAsync("secret", "put", "cas", "--from-literal", "k=v2", "--expect-version", "1");
+        var stale = await Cli.RunAsync("secret", "put", "cas", "--from-literal", "k=v3", "--expect-version", "1");
 
         Assert.Equal("secret/cas updated (version 2)\n", ok.Output);
         Assert.Equal(CliExitCode.Conflict, stale.ExitCode);
@@ -193,12 +178,12 @@ public sealed class SecretCommandTests : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            await cli.SucceedAsync("secret", "put", $"s{i}", "--from-literal", "k=v", "--label", i % 2 == 0 ? "parity=even" : "parity=odd");
+            await Cli.SucceedAsync("secret", "put", $"s{i}", "--from-literal", "k=v", "--label", i % 2 == 0 ? "parity=even" : "parity=odd");
         }
 
-        var all = JsonNode.Parse((await cli.SucceedAsync("secret", "list", "--limit", "2", "-o", "json")).Output)!;
-        var even = JsonNode.Parse((await cli.SucceedAsync("secret", "list", "-l", "parity=even", "-o", "json")).Output)!;
-        var table = await cli.SucceedAsync("secret", "list", "--limit", "2");
+        var all = JsonNode.Parse((await Cli.SucceedAsync("secret", "list", "--limit", "2", "-o", "json")).Output)!;
+        var even = JsonNode.Parse((await Cli.SucceedAsync("secret", "list", "-l", "parity=even", "-o", "json")).Output)!;
+        var table = await Cli.SucceedAsync("secret", "list", "--limit", "2");
 
         Assert.Equal(["s0", "s1", "s2", "s3", "s4"], Names(all));
         Assert.Equal("SecretList", (string?)all["kind"]);
@@ -210,12 +195,12 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task HistoryAndRollback_RollbackWritesOldDataAsNewVersion()
     {
-        await cli.SucceedAsync("secret", "put", "h", "--from-literal", "k=first");
-        await cli.SucceedAsync("secret", "put", "h", "--from-literal", "k=second");
+        await Cli.SucceedAsync("secret", "put", "h", "--from-literal", "k=first");
+        await Cli.SucceedAsync("secret", "put", "h", "--from-literal", "k=second");
 
-        var rollback = await cli.SucceedAsync("secret", "rollback", "h", "1");
-        var history = JsonNode.Parse((await cli.SucceedAsync("secret", "history", "h", "-o", "json")).Output)!;
-        var table = await cli.SucceedAsync("secret", "history", "h");
+        var rollback = await Cli.SucceedAsync("secret", "rollback", "h", "1");
+        var history = JsonNode.Parse((await Cli.SucceedAsync("secret", "history", "h", "-o", "json")).Output)!;
+        var table = await Cli.SucceedAsync("secret", "history", "h");
 
         Assert.Equal("secret/h rolled back to version 1 (now version 3)\n", rollback.Output);
         Assert.Equal(3, (long)history["currentVersion"]!);
@@ -228,12 +213,12 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task DeleteAndUndelete_Secret_HiddenThenBack()
     {
-        await cli.SucceedAsync("secret", "put", "gone", "--from-literal", "k=v");
+        await Cli.SucceedAsync("secret", "put", "gone", "--from-literal", "k=v");
 
-        var delete = await cli.SucceedAsync("secret", "delete", "gone");
-        var whileDeleted = await cli.RunAsync("secret", "get", "gone");
-        var listed = JsonNode.Parse((await cli.SucceedAsync("secret", "list", "--include-deleted", "-o", "json")).Output)!;
-        var undelete = await cli.SucceedAsync("secret", "undelete", "gone");
+        var delete = await Cli.SucceedAsync("secret", "delete", "gone");
+        var whileDeleted = await Cli.RunAsync("secret", "get", "gone");
+        var listed = JsonNode.Parse((await Cli.SucceedAsync("secret", "list", "--include-deleted", "-o", "json")).Output)!;
+        var undelete = await Cli.SucceedAsync("secret", "undelete", "gone");
 
         Assert.Equal("secret/gone deleted\n", delete.Output);
         Assert.Equal(CliExitCode.NotFound, whileDeleted.ExitCode);
@@ -245,28 +230,28 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task DeleteAndUndelete_Version_OnlyThatVersion()
     {
-        await cli.SucceedAsync("secret", "put", "dv", "--from-literal", "k=v1");
-        await cli.SucceedAsync("secret", "put", "dv", "--from-literal", "k=v2");
+        await Cli.SucceedAsync("secret", "put", "dv", "--from-literal", "k=v1");
+        await Cli.SucceedAsync("secret", "put", "dv", "--from-literal", "k=v2");
 
-        await cli.SucceedAsync("secret", "delete", "dv", "--version", "1");
-        var oldWhileDeleted = await cli.RunAsync("secret", "get", "dv", "--version", "1");
+        await Cli.SucceedAsync("secret", "delete", "dv", "--version", "1");
+        var oldWhileDeleted = await Cli.RunAsync("secret", "get", "dv", "--version", "1");
         var current = await ValuesAsync("dv");
-        await cli.SucceedAsync("secret", "undelete", "dv", "--version", "1");
+        await Cli.SucceedAsync("secret", "undelete", "dv", "--version", "1");
 
         Assert.Equal(CliExitCode.NotFound, oldWhileDeleted.ExitCode);
         Assert.Equal("v2", current["k"]);
-        Assert.Equal("dv", await cli.SucceedAsync("secret", "get", "dv", "--version", "1", "-o", "json") is { } r ? (string?)JsonNode.Parse(r.Output)!["metadata"]!["name"] : null);
+        Assert.Equal("dv", await Cli.SucceedAsync("secret", "get", "dv", "--version", "1", "-o", "json") is { } r ? (string?)JsonNode.Parse(r.Output)!["metadata"]!["name"] : null);
     }
 
     [Fact]
     public async Task Destroy_Version_HistoryShowsDestroyedAndUndeleteConflicts()
     {
-        await cli.SucceedAsync("secret", "put", "ds", "--from-literal", "k=v1");
-        await cli.SucceedAsync("secret", "put", "ds", "--from-literal", "k=v2");
+        await Cli.SucceedAsync("secret", "put", "ds", "--from-literal", "k=v1");
+        await Cli.SucceedAsync("secret", "put", "ds", "--from-literal", "k=v2");
 
-        var destroy = await cli.SucceedAsync("secret", "destroy", "ds", "--version", "1");
-        var history = JsonNode.Parse((await cli.SucceedAsync("secret", "history", "ds", "-o", "json")).Output)!;
-        var undelete = await cli.RunAsync("secret", "undelete", "ds", "--version", "1");
+        var destroy = await Cli.SucceedAsync("secret", "destroy", "ds", "--version", "1");
+        var history = JsonNode.Parse((await Cli.SucceedAsync("secret", "history", "ds", "-o", "json")).Output)!;
+        var undelete = await Cli.RunAsync("secret", "undelete", "ds", "--version", "1");
 
         Assert.Equal("secret/ds version 1 destroyed\n", destroy.Output);
         Assert.Equal("destroyed", (string?)history["items"]![0]!["state"]);
@@ -277,9 +262,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Destroy_WithoutVersion_UsageExit2AndNothingDestroyed()
     {
-        await cli.SucceedAsync("secret", "put", "keep", "--from-literal", "k=v");
+        await Cli.SucceedAsync("secret", "put", "keep", "--from-literal", "k=v");
 
-        var destroy = await cli.RunAsync("secret", "destroy", "keep");
+        var destroy = await Cli.RunAsync("secret", "destroy", "keep");
 
         Assert.Equal(CliExitCode.Usage, destroy.ExitCode);
         Assert.Contains("--version", destroy.Error, StringComparison.Ordinal);
@@ -289,9 +274,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Label_SetAndRemove_KubectlSyntaxWithoutNewVersion()
     {
-        await cli.SucceedAsync("secret", "put", "lbl", "--from-literal", "k=v", "--label", "app=web", "--label", "old=yes");
+        await Cli.SucceedAsync("secret", "put", "lbl", "--from-literal", "k=v", "--label", "app=web", "--label", "old=yes");
 
-        var label = await cli.SucceedAsync("secret", "label", "lbl", "tier=db", "old-", "app=api");
+        var label = await Cli.SucceedAsync("secret", "label", "lbl", "tier=db", "old-", "app=api");
         var document = await GetJsonAsync("lbl");
 
         Assert.Equal("secret/lbl labeled\n", label.Output);
@@ -303,9 +288,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Annotate_SetAndRemove_KubectlSyntax()
     {
-        await cli.SucceedAsync("secret", "put", "ann", "--from-literal", "k=v", "--annotation", "owner=a");
+        await Cli.SucceedAsync("secret", "put", "ann", "--from-literal", "k=v", "--annotation", "owner=a");
 
-        await cli.SucceedAsync("secret", "annotate", "ann", "owner-", "note=rotated monthly");
+        await Cli.SucceedAsync("secret", "annotate", "ann", "owner-", "note=rotated monthly");
         var document = await GetJsonAsync("ann");
 
         var annotations = document["metadata"]!["annotations"]!.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value);
@@ -315,9 +300,9 @@ public sealed class SecretCommandTests : IAsyncLifetime
     [Fact]
     public async Task Label_BadChange_UsageExit2AndLabelsUnchanged()
     {
-        await cli.SucceedAsync("secret", "put", "lb", "--from-literal", "k=v", "--label", "app=web");
+        await Cli.SucceedAsync("secret", "put", "lb", "--from-literal", "k=v", "--label", "app=web");
 
-        var result = await cli.RunAsync("secret", "label", "lb", "tier=db", "justakey");
+        var result = await Cli.RunAsync("secret", "label", "lb", "tier=db", "justakey");
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
         Assert.Contains("KEY=VALUE", result.Error, StringComparison.Ordinal);
@@ -329,7 +314,7 @@ public sealed class SecretCommandTests : IAsyncLifetime
 
     private async Task<JsonNode> GetJsonAsync(string name)
     {
-        var result = await cli.SucceedAsync("secret", "get", name, "-o", "json");
+        var result = await Cli.SucceedAsync("secret", "get", name, "-o", "json");
         return JsonNode.Parse(result.Output)!;
     }
 
