@@ -25,6 +25,11 @@ internal static class BenchmarkRun
         await using var target = await CofferTarget.StartAsync(settings.PayloadBytes, cancellationToken).ConfigureAwait(false);
         await using var raw = await RawSqliteInserts.OpenAsync(settings.PayloadBytes, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"server {target.Address}").ConfigureAwait(false);
+        if (settings.Breakdown)
+        {
+            await ReadPathBreakdown.WriteAsync(target, 5_000, output, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync().ConfigureAwait(false);
+        }
 
         BenchmarkPhase[] phases =
         [

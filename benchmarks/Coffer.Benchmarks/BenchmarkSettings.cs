@@ -3,10 +3,10 @@ using System.Globalization;
 namespace Coffer.Benchmarks;
 
 /// <summary>How long and how hard each phase loads the server; <c>--quick</c> is a smoke run.</summary>
-internal sealed record BenchmarkSettings(TimeSpan Warmup, TimeSpan Window, int Rounds, IReadOnlyList<int> Concurrencies, int PayloadBytes)
+internal sealed record BenchmarkSettings(TimeSpan Warmup, TimeSpan Window, int Rounds, IReadOnlyList<int> Concurrencies, int PayloadBytes, bool Breakdown = false)
 {
     public const string Usage =
-        "usage: Coffer.Benchmarks [--quick] [--warmup SECONDS] [--window SECONDS] [--rounds N] [--concurrency 1,16] [--payload BYTES]";
+        "usage: Coffer.Benchmarks [--quick] [--warmup SECONDS] [--window SECONDS] [--rounds N] [--concurrency 1,16] [--payload BYTES] [--breakdown]";
 
     public static BenchmarkSettings Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 5, [1, 16], 200);
 
@@ -20,6 +20,9 @@ internal sealed record BenchmarkSettings(TimeSpan Warmup, TimeSpan Window, int R
             switch (args[i])
             {
                 case "--quick":
+                    break;
+                case "--breakdown":
+                    settings = settings with { Breakdown = true };
                     break;
                 case "--warmup":
                     settings = settings with { Warmup = TimeSpan.FromSeconds(Number(args, ++i, 0)) };

@@ -24,9 +24,10 @@ internal sealed class CofferTarget : IAsyncDisposable
     private readonly Uri trivial;
     private readonly Uri secret;
 
-    private CofferTarget(RunningServer server, HttpClient client, string folder, byte[] writeBody)
+    private CofferTarget(RunningServer server, HttpClient client, string folder, string token, byte[] writeBody)
     {
         this.server = server;
+        Token = token;
         this.client = client;
         this.folder = folder;
         this.writeBody = writeBody;
@@ -35,6 +36,12 @@ internal sealed class CofferTarget : IAsyncDisposable
     }
 
     public Uri Address => server.Address;
+
+    public string Token { get; }
+
+    public string DatabasePath => Path.Combine(folder, "data", Coffer.Storage.Sqlite.SqliteStorage.FileName);
+
+    public IServiceProvider Services => server.Services;
 
     public static async Task<CofferTarget> StartAsync(int payloadBytes, CancellationToken cancellationToken)
     {
@@ -64,7 +71,7 @@ internal sealed class CofferTarget : IAsyncDisposable
         };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var data = Convert.ToBase64String(RandomNumberGenerator.GetBytes(payloadBytes));
-        var target = new CofferTarget(server, client, folder, Encoding.UTF8.GetBytes($"{{\"data\":{{\"value\":\"{data}\"}}}}"));
+        var target = new CofferTarget(server, client, folder, token, Encoding.UTF8.GetBytes($"{{\"data\":{{\"value\":\"{data}\"}}}}"));
         await target.WriteAsync(cancellationToken).ConfigureAwait(false);
         await target.CheckReadAsync(payloadBytes, cancellationToken).ConfigureAwait(false);
         return target;
@@ -80,6 +87,13 @@ internal sealed class CofferTarget : IAsyncDisposable
     {
         using var response = await client.GetAsync(secret, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Any GET, whatever its status: for comparing the cost of pipeline stages.</summary>
+    public async Task GetStatusAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(new Uri(server.Address, path), cancellationToken).ConfigureAwait(false);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task WriteAsync(CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly SqliteConnection writer;
     private int disposed;
+    private long writeGeneration;
 
     private SqliteDatabase(string path)
     {
@@ -44,6 +45,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Changes after every write transaction ends, before the writer hears of it; read caches compare it.</summary>
+    public long WriteGeneration => Interlocked.Read(ref writeGeneration);
+
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +64,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Increment(ref writeGeneration);
             writeGate.Release();
         }
     }
