@@ -8,7 +8,7 @@ internal sealed record BenchmarkSettings(TimeSpan Warmup, TimeSpan Window, int R
     public const string Usage =
         "usage: Coffer.Benchmarks [--quick] [--warmup SECONDS] [--window SECONDS] [--rounds N] [--concurrency 1,16] [--payload BYTES] [--breakdown]";
 
-    public static BenchmarkSettings Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 5, [1, 16], 200);
+    public static BenchmarkSettings Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 5, [1, 16], 200);
 
     public static BenchmarkSettings Quick { get; } = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), 1, [1, 16], 200);
 
