@@ -194,10 +194,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    // If SQLite already ended the transaction (an I/O error, a full disk) this throws and fails the batch.
-                    transaction.Rollback(WorkSavepoint);
-                    transaction.Release(WorkSavepoint);
-                    pending.Fail(Translate(e));
+                    var translated = Translate(e);
+                    if (!TryRollBack(transaction))
+                    {
+                        // SQLite already ended the transaction (an I/O error, a full disk): the whole batch fails with this cause.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(translated);
+                    }
+
+                    pending.Fail(translated);
                     continue;
                 }
 
@@ -229,6 +233,20 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             {
                 pending.Fail(failure);
             }
+        }
+    }
+
+    private static bool TryRollBack(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback(WorkSavepoint);
+            transaction.Release(WorkSavepoint);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
         }
     }
 
