@@ -56,6 +56,6 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        await context.Response.WriteAsJsonAsync(ApiError.Create(status, reason, message, field), ApiJsonContext.Default.ApiError, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context.Response, ApiError.Create(status, reason, message, field), ApiJsonContext.Default.ApiError, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Coffer.Core.Errors;
@@ -9,6 +10,7 @@ internal static class ApiJson
 {
     public const string ApiVersion = "coffer.dev/v1";
     public const int DefaultMaxBodyBytes = 64 * 1024;
+    public const string JsonContentType = "application/json; charset=utf-8";
 
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes, CancellationToken cancellationToken)
         where T : class
@@ -66,6 +68,25 @@ internal static class ApiJson
             }
 
             throw CofferException.Invalid("MalformedJson", $"the request body is not valid JSON{(e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty)}", path);
+        }
+    }
+
+    /// <summary>
+    /// Serialises before writing so the response has a Content-Length and goes out in one write, not chunked;
+    /// the buffer may hold secret values, so it is zeroed afterwards.
+    /// </summary>
+    public static async Task WriteAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        try
+        {
+            response.ContentType = JsonContentType;
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(body);
         }
     }
 

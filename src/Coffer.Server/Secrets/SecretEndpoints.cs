@@ -53,7 +53,7 @@ internal static class SecretEndpoints
 
         context.Response.Headers.ETag = ETag(stored.Secret.CurrentVersion);
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(ToResource(stored.Secret, stored.Version, encoded), ApiJsonContext.Default.SecretResource, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context.Response, ToResource(stored.Secret, stored.Version, encoded), ApiJsonContext.Default.SecretResource, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task ListAsync(HttpContext context, SecretOperations operations)
@@ -138,7 +138,7 @@ internal static class SecretEndpoints
     {
         context.Response.StatusCode = status;
         context.Response.Headers.ETag = ETag(metadata.CurrentVersion);
-        return context.Response.WriteAsJsonAsync(ToResource(metadata, null, null), ApiJsonContext.Default.SecretResource, cancellationToken: context.RequestAborted);
+        return ApiJson.WriteAsync(context.Response, ToResource(metadata, null, null), ApiJsonContext.Default.SecretResource, context.RequestAborted);
     }
 
     private static SecretResource ToResource(SecretMetadata metadata, SecretVersionInfo? version, Dictionary<string, string>? data) => new(

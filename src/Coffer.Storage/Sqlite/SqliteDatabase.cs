@@ -5,14 +5,23 @@ namespace Coffer.Storage.Sqlite;
 
 /// <summary>
 /// One SQLite file in WAL mode with durable (synchronous=FULL) commits. Writes go through one
-/// connection behind a gate, so SQLite never has to arbitrate writers; reads use pooled connections.
+/// connection, so SQLite never has to arbitrate writers; reads use pooled connections.
+/// Writes that arrive while a commit is in progress are group-committed: each runs in its own
+/// savepoint, so a failing one rolls back only itself, then one COMMIT (one fsync) makes them all
+/// durable, and only then are their tasks completed.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
+    private const string WorkSavepoint = "coffer_write";
+
     private readonly string connectionString;
-    private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly SqliteConnection writer;
-    private int disposed;
+    private readonly Lock queueLock = new();
+    private List<PendingWrite> queue = [];
+    private bool writing;
+    private bool disposed;
+    private long writeGeneration;
+    private long commits;
 
     private SqliteDatabase(string path)
     {
@@ -25,6 +34,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }.ToString();
         writer = new SqliteConnection(connectionString);
     }
+
+    /// <summary>Changes after every write transaction ends, before the writers hear of it; read caches compare it.</summary>
+    public long WriteGeneration => Interlocked.Read(ref writeGeneration);
+
+    /// <summary>Transactions committed (or attempted) so far; fewer than writes when writes were grouped.</summary>
+    public long Commits => Interlocked.Read(ref commits);
 
     public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken cancellationToken)
     {
@@ -44,24 +59,32 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> atomically; the task completes only once its effects are durable.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (cancellationToken.IsCancellationRequested)
         {
-            using var transaction = writer.BeginTransaction(deferred: false);
-            var result = work(writer, transaction);
-            transaction.Commit();
-            return result;
+            return Task.FromCanceled<T>(cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 13 /* SQLITE_FULL */)
+
+        var pending = new PendingWrite<T>(work, cancellationToken);
+        bool lead;
+        lock (queueLock)
         {
-            throw new CofferException(ErrorKind.Unavailable, "StorageFull", "the storage volume is full");
+            ObjectDisposedException.ThrowIf(disposed, this);
+            queue.Add(pending);
+            lead = !writing;
+            writing = true;
         }
-        finally
+
+        if (lead)
         {
-            writeGate.Release();
+            // The first writer commits its own batch on its own thread, as a lone write always did.
+            CommitNextBatch();
+            HandOffOrStop();
         }
+
+        return pending.Task;
     }
 
     public T Read<T>(Func<SqliteConnection, T> work)
@@ -73,15 +96,24 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        lock (queueLock)
         {
-            return;
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
         }
 
-        await writeGate.WaitAsync().ConfigureAwait(false);
+        // Writes already queued are still committed; new ones are refused.
+        while (IsWriting())
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
         await writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
-        writeGate.Dispose();
     }
 
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
@@ -90,6 +122,170 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Writes that queued during a commit are taken by a pool thread, so no caller waits on others' batches.</summary>
+    private void HandOffOrStop()
+    {
+        lock (queueLock)
+        {
+            if (queue.Count == 0)
+            {
+                writing = false;
+                return;
+            }
+
+            _ = Task.Run(DrainQueue);
+        }
+    }
+
+    private bool IsWriting()
+    {
+        lock (queueLock)
+        {
+            return writing;
+        }
+    }
+
+    private void DrainQueue()
+    {
+        while (true)
+        {
+            CommitNextBatch();
+            lock (queueLock)
+            {
+                if (queue.Count == 0)
+                {
+                    writing = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void CommitNextBatch()
+    {
+        List<PendingWrite> batch;
+        lock (queueLock)
+        {
+            batch = queue;
+            queue = [];
+        }
+
+        var done = new List<PendingWrite>(batch.Count);
+        Exception? failure = null;
+        try
+        {
+            using var transaction = writer.BeginTransaction(deferred: false);
+            foreach (var pending in batch)
+            {
+                if (pending.IsCanceled)
+                {
+                    pending.Cancel();
+                    continue;
+                }
+
+                transaction.Save(WorkSavepoint);
+                try
+                {
+                    pending.Run(writer, transaction);
+                }
+#pragma warning disable CA1031 // A work's failure belongs to its caller; the batch goes on without it.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    var translated = Translate(e);
+                    if (!TryRollBack(transaction))
+                    {
+                        // SQLite already ended the transaction (an I/O error, a full disk): the whole batch fails with this cause.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(translated);
+                    }
+
+                    pending.Fail(translated);
+                    continue;
+                }
+
+                transaction.Release(WorkSavepoint);
+                done.Add(pending);
+            }
+
+            transaction.Commit();
+        }
+#pragma warning disable CA1031 // Whatever stopped the commit is handed to every write it held.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = Translate(e);
+        }
+        finally
+        {
+            Interlocked.Increment(ref commits);
+            Interlocked.Increment(ref writeGeneration);
+        }
+
+        foreach (var pending in failure is null ? done : batch)
+        {
+            if (failure is null)
+            {
+                pending.Complete();
+            }
+            else
+            {
+                pending.Fail(failure);
+            }
+        }
+    }
+
+    private static bool TryRollBack(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback(WorkSavepoint);
+            transaction.Release(WorkSavepoint);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private static Exception Translate(Exception e) =>
+        e is SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ }
+            ? new CofferException(ErrorKind.Unavailable, "StorageFull", "the storage volume is full")
+            : e;
+
+    /// <summary>A queued write: its work, and the task its caller awaits.</summary>
+    private abstract class PendingWrite
+    {
+        public abstract bool IsCanceled { get; }
+
+        public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    /// <summary>Continuations run asynchronously so the committing thread never runs a caller's code.</summary>
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? result;
+
+        public Task<T> Task => completion.Task;
+
+        public override bool IsCanceled => cancellationToken.IsCancellationRequested;
+
+        public override void Run(SqliteConnection connection, SqliteTransaction transaction) => result = work(connection, transaction);
+
+        public override void Complete() => completion.TrySetResult(result!);
+
+        public override void Fail(Exception exception) => completion.TrySetException(exception);
+
+        public override void Cancel() => completion.TrySetCanceled(cancellationToken);
     }
 
     /// <summary>The file holds wrapped keys and ciphertext: only its owner may read it.</summary>

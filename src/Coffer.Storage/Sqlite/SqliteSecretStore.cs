@@ -6,37 +6,47 @@ namespace Coffer.Storage.Sqlite;
 
 internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 {
+    private readonly CurrentVersionCache currentVersions = new();
+
     private const string MetadataColumns =
         "namespace, name, type, labels, annotations, current_version, max_versions, immutable, created_at, updated_at, deleted_at";
 
     private const string VersionColumns = "version, created_at, created_by, deleted_at, destroyed_at, key_id, wrapped_key, ciphertext";
 
+    private const int MetadataColumnCount = 11;
+
+    private const string VersionWithMetadataQuery =
+        "SELECT s.namespace, s.name, s.type, s.labels, s.annotations, s.current_version, s.max_versions, s.immutable, s.created_at, s.updated_at, s.deleted_at, "
+        + "v.version, v.created_at, v.created_by, v.deleted_at, v.destroyed_at, v.key_id, v.wrapped_key, v.ciphertext "
+        + "FROM secrets s LEFT JOIN secret_versions v ON v.namespace = s.namespace AND v.name = s.name AND v.version = COALESCE($v, s.current_version) "
+        + "WHERE s.namespace = $ns AND s.name = $name;";
+
     public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
         Task.FromResult(database.Read(connection => LoadMetadata(connection, null, address)));
 
-    public Task<StoredVersion?> GetVersionAsync(SecretAddress address, long? version, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(connection =>
+    /// <summary>The current version comes from the cache while no write has happened since it was read.</summary>
+    public Task<StoredVersion?> GetVersionAsync(SecretAddress address, long? version, CancellationToken cancellationToken)
+    {
+        if (version is not null)
         {
-            var metadata = LoadMetadata(connection, null, address);
-            if (metadata is null)
-            {
-                return null;
-            }
+            return Task.FromResult(LoadVersion(address, version));
+        }
 
-            using var command = Command(connection, null, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name AND version = $v;", address);
-            command.Parameters.AddWithValue("$v", version ?? metadata.CurrentVersion);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return new StoredVersion(metadata, null, null);
-            }
+        // Taken before the read, so a write that commits during it leaves the entry already stale.
+        var generation = database.WriteGeneration;
+        if (currentVersions.Find(address, generation) is { } cached)
+        {
+            return Task.FromResult<StoredVersion?>(cached);
+        }
 
-            var info = ReadVersion(reader);
-            var payload = reader.IsDBNull(5)
-                ? null
-                : new SealedPayload(reader.GetInt32(5), (byte[])reader[6], (byte[])reader[7]);
-            return new StoredVersion(metadata, info, payload);
-        }));
+        var stored = LoadVersion(address, null);
+        if (stored is not null)
+        {
+            currentVersions.Remember(address, generation, stored);
+        }
+
+        return Task.FromResult(stored);
+    }
 
     public Task<SecretMetadata> WriteVersionAsync(SecretWrite write, Func<long, SealedPayload> seal, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -139,6 +149,31 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
             }
         }));
 
+    /// <summary>One statement for the metadata and the version: a single lookup in each table.</summary>
+    private StoredVersion? LoadVersion(SecretAddress address, long? version) =>
+        database.Read(connection =>
+        {
+            using var command = Command(connection, null, VersionWithMetadataQuery, address);
+            command.Parameters.AddWithValue("$v", (object?)version ?? DBNull.Value);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            var metadata = ReadMetadata(reader);
+            if (reader.IsDBNull(MetadataColumnCount))
+            {
+                return new StoredVersion(metadata, null, null);
+            }
+
+            var info = ReadVersion(reader, MetadataColumnCount);
+            var payload = reader.IsDBNull(MetadataColumnCount + 5)
+                ? null
+                : new SealedPayload(reader.GetInt32(MetadataColumnCount + 5), (byte[])reader[MetadataColumnCount + 6], (byte[])reader[MetadataColumnCount + 7]);
+            return new StoredVersion(metadata, info, payload);
+        });
+
     private static bool HasMore(SqliteConnection connection, string @namespace, string after, bool includeDeleted)
     {
         using var command = connection.CreateCommand();
@@ -211,12 +246,12 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         Time(reader, 9)!.Value,
         Time(reader, 10));
 
-    private static SecretVersionInfo ReadVersion(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        Time(reader, 1)!.Value,
-        reader.GetString(2),
-        Time(reader, 3),
-        Time(reader, 4));
+    private static SecretVersionInfo ReadVersion(SqliteDataReader reader, int first = 0) => new(
+        reader.GetInt64(first),
+        Time(reader, first + 1)!.Value,
+        reader.GetString(first + 2),
+        Time(reader, first + 3),
+        Time(reader, first + 4));
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));

@@ -1,0 +1,23 @@
+using Coffer.Benchmarks;
+
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+
+BenchmarkSettings settings;
+try
+{
+    settings = BenchmarkSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+    await Console.Error.WriteLineAsync(BenchmarkSettings.Usage).ConfigureAwait(false);
+    return 2;
+}
+
+var report = await BenchmarkRun.RunAsync(settings, Console.Out, interrupt.Token).ConfigureAwait(false);
+return report.AllTargetsMet ? 0 : 1;
