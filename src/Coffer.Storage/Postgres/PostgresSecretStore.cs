@@ -8,11 +8,6 @@ namespace Coffer.Storage.Postgres;
 /// <summary>Secrets on PostgreSQL. Writes lock the secret's row (<c>FOR UPDATE</c>), so check-and-set holds across replicas.</summary>
 internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretStore
 {
-    private const string MetadataColumns =
-        "namespace, name, type, labels, annotations, current_version, max_versions, immutable, created_at, updated_at, deleted_at";
-
-    private const string VersionColumns = "version, created_at, created_by, deleted_at, destroyed_at, key_id, wrapped_key, ciphertext";
-
     public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
         database.ReadAsync((connection, ct) => LoadMetadataAsync(connection, null, address, forUpdate: false, ct), cancellationToken);
 
@@ -26,7 +21,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                     return null;
                 }
 
-                await using var command = Command(connection, null, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name AND version = @v;", address);
+                await using var command = Command(connection, null, $"SELECT {SecretRows.VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name AND version = @v;", address);
                 command.Parameters.AddWithValue("v", version ?? metadata.CurrentVersion);
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 if (!await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -34,8 +29,8 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                     return new StoredVersion(metadata, null, null);
                 }
 
-                var info = ReadVersion(reader);
-                var payload = reader.IsDBNull(5) ? null : new SealedPayload(reader.GetInt32(5), (byte[])reader[6], (byte[])reader[7]);
+                var info = SecretRows.ReadVersion(reader);
+                var payload = SecretRows.ReadPayload(reader);
                 return new StoredVersion(metadata, info, payload);
             },
             cancellationToken);
@@ -112,7 +107,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                     await using var command = PostgresDatabase.Command(
                         connection,
                         null,
-                        $"SELECT {MetadataColumns} FROM secrets WHERE namespace = @ns AND name > @after {deleted} ORDER BY name LIMIT @limit;");
+                        $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = @ns AND name > @after {deleted} ORDER BY name LIMIT @limit;");
                     command.Parameters.AddWithValue("ns", @namespace);
                     command.Parameters.AddWithValue("after", after);
                     command.Parameters.AddWithValue("limit", chunk + 1);
@@ -121,7 +116,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                     {
                         while (await reader.ReadAsync(ct).ConfigureAwait(false))
                         {
-                            rows.Add(ReadMetadata(reader));
+                            rows.Add(SecretRows.ReadMetadata(reader));
                         }
                     }
 
@@ -151,12 +146,12 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
 
     private static async Task<List<SecretVersionInfo>> LoadHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SecretAddress address, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name ORDER BY version;", address);
+        await using var command = Command(connection, transaction, $"SELECT {SecretRows.VersionColumns} FROM secret_versions WHERE namespace = @ns AND name = @name ORDER BY version;", address);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var history = new List<SecretVersionInfo>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            history.Add(ReadVersion(reader));
+            history.Add(SecretRows.ReadVersion(reader));
         }
 
         return history;
@@ -167,10 +162,10 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
         await using var command = Command(
             connection,
             transaction,
-            $"SELECT {MetadataColumns} FROM secrets WHERE namespace = @ns AND name = @name{(forUpdate ? " FOR UPDATE" : string.Empty)};",
+            $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = @ns AND name = @name{(forUpdate ? " FOR UPDATE" : string.Empty)};",
             address);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadMetadata(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SecretRows.ReadMetadata(reader) : null;
     }
 
     private static async Task SaveMetadataAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SecretMetadata metadata, bool insert, CancellationToken cancellationToken)
@@ -179,7 +174,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
             connection,
             transaction,
             insert
-                ? $"INSERT INTO secrets ({MetadataColumns}) VALUES (@ns, @name, @type, @labels, @annotations, @current, @max, @immutable, @created, @updated, @deleted);"
+                ? $"INSERT INTO secrets ({SecretRows.MetadataColumns}) VALUES (@ns, @name, @type, @labels, @annotations, @current, @max, @immutable, @created, @updated, @deleted);"
                 : "UPDATE secrets SET type = @type, labels = @labels, annotations = @annotations, current_version = @current, max_versions = @max, immutable = @immutable, created_at = @created, updated_at = @updated, deleted_at = @deleted WHERE namespace = @ns AND name = @name;",
             metadata.Address);
         command.Parameters.AddWithValue("type", metadata.Type);
@@ -201,26 +196,4 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
         command.Parameters.AddWithValue("name", address.Name);
         return command;
     }
-
-    private static SecretMetadata ReadMetadata(NpgsqlDataReader reader) => new(
-        new SecretAddress(reader.GetString(0), reader.GetString(1)),
-        reader.GetString(2),
-        LabelJson.Deserialize(reader.GetString(3)),
-        LabelJson.Deserialize(reader.GetString(4)),
-        reader.GetInt64(5),
-        reader.GetInt32(6),
-        reader.GetBoolean(7),
-        Time(reader, 8)!.Value,
-        Time(reader, 9)!.Value,
-        Time(reader, 10));
-
-    private static SecretVersionInfo ReadVersion(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        Time(reader, 1)!.Value,
-        reader.GetString(2),
-        Time(reader, 3),
-        Time(reader, 4));
-
-    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 }

@@ -8,13 +8,6 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 {
     private readonly CurrentVersionCache currentVersions = new();
 
-    private const string MetadataColumns =
-        "namespace, name, type, labels, annotations, current_version, max_versions, immutable, created_at, updated_at, deleted_at";
-
-    private const string VersionColumns = "version, created_at, created_by, deleted_at, destroyed_at, key_id, wrapped_key, ciphertext";
-
-    private const int MetadataColumnCount = 11;
-
     private const string VersionWithMetadataQuery =
         "SELECT s.namespace, s.name, s.type, s.labels, s.annotations, s.current_version, s.max_versions, s.immutable, s.created_at, s.updated_at, s.deleted_at, "
         + "v.version, v.created_at, v.created_by, v.deleted_at, v.destroyed_at, v.key_id, v.wrapped_key, v.ciphertext "
@@ -119,7 +112,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
             {
                 using var command = connection.CreateCommand();
                 command.CommandText =
-                    $"SELECT {MetadataColumns} FROM secrets WHERE namespace = $ns AND name > $after {(query.IncludeDeleted ? string.Empty : "AND deleted_at IS NULL")} ORDER BY name LIMIT $limit;";
+                    $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = $ns AND name > $after {(query.IncludeDeleted ? string.Empty : "AND deleted_at IS NULL")} ORDER BY name LIMIT $limit;";
                 command.Parameters.AddWithValue("$ns", @namespace);
                 command.Parameters.AddWithValue("$after", after);
                 command.Parameters.AddWithValue("$limit", chunk);
@@ -129,7 +122,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                     while (reader.Read())
                     {
                         read++;
-                        var metadata = ReadMetadata(reader);
+                        var metadata = SecretRows.ReadMetadata(reader);
                         after = metadata.Address.Name;
                         if (query.Filter is null || query.Filter(metadata))
                         {
@@ -161,16 +154,14 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 return null;
             }
 
-            var metadata = ReadMetadata(reader);
-            if (reader.IsDBNull(MetadataColumnCount))
+            var metadata = SecretRows.ReadMetadata(reader);
+            if (reader.IsDBNull(SecretRows.MetadataColumnCount))
             {
                 return new StoredVersion(metadata, null, null);
             }
 
-            var info = ReadVersion(reader, MetadataColumnCount);
-            var payload = reader.IsDBNull(MetadataColumnCount + 5)
-                ? null
-                : new SealedPayload(reader.GetInt32(MetadataColumnCount + 5), (byte[])reader[MetadataColumnCount + 6], (byte[])reader[MetadataColumnCount + 7]);
+            var info = SecretRows.ReadVersion(reader, SecretRows.MetadataColumnCount);
+            var payload = SecretRows.ReadPayload(reader, SecretRows.MetadataColumnCount);
             return new StoredVersion(metadata, info, payload);
         });
 
@@ -185,12 +176,12 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 
     private static List<SecretVersionInfo> LoadHistory(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
     {
-        using var command = Command(connection, transaction, $"SELECT {VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name ORDER BY version;", address);
+        using var command = Command(connection, transaction, $"SELECT {SecretRows.VersionColumns} FROM secret_versions WHERE namespace = $ns AND name = $name ORDER BY version;", address);
         using var reader = command.ExecuteReader();
         var history = new List<SecretVersionInfo>();
         while (reader.Read())
         {
-            history.Add(ReadVersion(reader));
+            history.Add(SecretRows.ReadVersion(reader));
         }
 
         return history;
@@ -198,9 +189,9 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 
     private static SecretMetadata? LoadMetadata(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
     {
-        using var command = Command(connection, transaction, $"SELECT {MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;", address);
+        using var command = Command(connection, transaction, $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;", address);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadMetadata(reader) : null;
+        return reader.Read() ? SecretRows.ReadMetadata(reader) : null;
     }
 
     private static void SaveMetadata(SqliteConnection connection, SqliteTransaction transaction, SecretMetadata metadata, bool insert)
@@ -209,7 +200,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
             connection,
             transaction,
             insert
-                ? $"INSERT INTO secrets ({MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);"
+                ? $"INSERT INTO secrets ({SecretRows.MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);"
                 : "UPDATE secrets SET type = $type, labels = $labels, annotations = $annotations, current_version = $current, max_versions = $max, immutable = $immutable, created_at = $created, updated_at = $updated, deleted_at = $deleted WHERE namespace = $ns AND name = $name;",
             metadata.Address);
         command.Parameters.AddWithValue("$type", metadata.Type);
@@ -233,26 +224,4 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         command.Parameters.AddWithValue("$name", address.Name);
         return command;
     }
-
-    private static SecretMetadata ReadMetadata(SqliteDataReader reader) => new(
-        new SecretAddress(reader.GetString(0), reader.GetString(1)),
-        reader.GetString(2),
-        LabelJson.Deserialize(reader.GetString(3)),
-        LabelJson.Deserialize(reader.GetString(4)),
-        reader.GetInt64(5),
-        reader.GetInt32(6),
-        reader.GetInt64(7) != 0,
-        Time(reader, 8)!.Value,
-        Time(reader, 9)!.Value,
-        Time(reader, 10));
-
-    private static SecretVersionInfo ReadVersion(SqliteDataReader reader, int first = 0) => new(
-        reader.GetInt64(first),
-        Time(reader, first + 1)!.Value,
-        reader.GetString(first + 2),
-        Time(reader, first + 3),
-        Time(reader, first + 4));
-
-    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 }
