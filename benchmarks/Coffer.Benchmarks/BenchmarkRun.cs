@@ -29,6 +29,8 @@ internal static class BenchmarkRun
         {
             await ReadPathBreakdown.WriteAsync(target, 5_000, output, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync().ConfigureAwait(false);
+            await WritePathBreakdown.WriteAsync(target, raw, 1_000, output, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync().ConfigureAwait(false);
         }
 
         BenchmarkPhase[] phases =

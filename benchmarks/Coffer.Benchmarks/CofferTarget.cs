@@ -104,6 +104,15 @@ internal sealed class CofferTarget : IAsyncDisposable
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Any PUT of a JSON body, whatever its status: for comparing the cost of pipeline stages.</summary>
+    public async Task PutStatusAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        using var response = await client.PutAsync(new Uri(server.Address, path), content, cancellationToken).ConfigureAwait(false);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         client.Dispose();

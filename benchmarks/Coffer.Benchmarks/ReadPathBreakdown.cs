@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Coffer.Core.Secrets;
 using Coffer.Crypto.Envelope;
 using Coffer.Server.Auth;
@@ -62,27 +60,6 @@ internal static class ReadPathBreakdown
         await TimeAsync("HTTP GET /healthz (client + server)", () => target.TrivialAsync(cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP GET secret (client + server)", () => target.ReadAsync(cancellationToken)).ConfigureAwait(false);
 
-        // The best of several batches: on a shared machine the minimum is the least disturbed figure.
-        async Task TimeAsync(string stage, Func<Task> call)
-        {
-            const int batches = 7;
-            var best = double.MaxValue;
-            for (var batch = 0; batch <= batches; batch++)
-            {
-                var clock = Stopwatch.StartNew();
-                for (var i = 0; i < iterations / batches; i++)
-                {
-                    await call().ConfigureAwait(false);
-                }
-
-                // Batch 0 is warmup.
-                if (batch > 0)
-                {
-                    best = Math.Min(best, clock.Elapsed.TotalMicroseconds / (iterations / batches));
-                }
-            }
-
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {best:0.0} |")).ConfigureAwait(false);
-        }
+        Task TimeAsync(string stage, Func<Task> call) => StageTimer.TimeAsync(output, stage, iterations, call);
     }
 }

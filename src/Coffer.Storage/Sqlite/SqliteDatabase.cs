@@ -33,7 +33,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             DefaultTimeout = 30,
         }.ToString();
         writer = new SqliteConnection(connectionString);
+        WriterStatements = new SqliteStatementCache(writer);
     }
+
+    /// <summary>Prepared statements for use inside a write's work only.</summary>
+    public SqliteStatementCache WriterStatements { get; }
 
     /// <summary>Changes after every write transaction ends, before the writers hear of it; read caches compare it.</summary>
     public long WriteGeneration => Interlocked.Read(ref writeGeneration);
@@ -112,6 +116,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             await Task.Delay(1).ConfigureAwait(false);
         }
 
+        WriterStatements.Dispose();
         await writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
     }
@@ -177,6 +182,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             using var transaction = writer.BeginTransaction(deferred: false);
+
+            // A lone write needs no savepoint: if it fails, the whole transaction is rolled back.
+            var alone = batch.Count == 1;
+            var rolledBack = false;
             foreach (var pending in batch)
             {
                 if (pending.IsCanceled)
@@ -185,7 +194,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                     continue;
                 }
 
-                transaction.Save(WorkSavepoint);
+                if (!alone)
+                {
+                    transaction.Save(WorkSavepoint);
+                }
+
                 try
                 {
                     pending.Run(writer, transaction);
@@ -195,21 +208,29 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 #pragma warning restore CA1031
                 {
                     var translated = Translate(e);
-                    if (!TryRollBack(transaction))
+                    if (!TryRollBack(transaction, alone))
                     {
                         // SQLite already ended the transaction (an I/O error, a full disk): the whole batch fails with this cause.
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(translated);
                     }
 
                     pending.Fail(translated);
+                    rolledBack = alone;
                     continue;
                 }
 
-                transaction.Release(WorkSavepoint);
+                if (!alone)
+                {
+                    transaction.Release(WorkSavepoint);
+                }
+
                 done.Add(pending);
             }
 
-            transaction.Commit();
+            if (!rolledBack)
+            {
+                transaction.Commit();
+            }
         }
 #pragma warning disable CA1031 // Whatever stopped the commit is handed to every write it held.
         catch (Exception e)
@@ -236,10 +257,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    private static bool TryRollBack(SqliteTransaction transaction)
+    private static bool TryRollBack(SqliteTransaction transaction, bool whole)
     {
         try
         {
+            if (whole)
+            {
+                transaction.Rollback();
+                return true;
+            }
+
             transaction.Rollback(WorkSavepoint);
             transaction.Release(WorkSavepoint);
             return true;

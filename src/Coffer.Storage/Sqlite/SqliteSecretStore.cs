@@ -8,6 +8,19 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 {
     private readonly CurrentVersionCache currentVersions = new();
 
+    private const string MetadataQuery = $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;";
+
+    private const string InsertMetadataSql =
+        $"INSERT INTO secrets ({SecretRows.MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);";
+
+    private const string UpdateMetadataSql =
+        "UPDATE secrets SET type = $type, labels = $labels, annotations = $annotations, current_version = $current, max_versions = $max, immutable = $immutable, created_at = $created, updated_at = $updated, deleted_at = $deleted WHERE namespace = $ns AND name = $name;";
+
+    private const string InsertVersionSql =
+        "INSERT INTO secret_versions (namespace, name, version, created_at, created_by, key_id, wrapped_key, ciphertext) VALUES ($ns, $name, $v, $at, $by, $kid, $wk, $ct);";
+
+    private const string PruneVersionsSql = "DELETE FROM secret_versions WHERE namespace = $ns AND name = $name AND version < $oldest;";
+
     private const string VersionWithMetadataQuery =
         "SELECT s.namespace, s.name, s.type, s.labels, s.annotations, s.current_version, s.max_versions, s.immutable, s.created_at, s.updated_at, s.deleted_at, "
         + "v.version, v.created_at, v.created_by, v.deleted_at, v.destroyed_at, v.key_id, v.wrapped_key, v.ciphertext "
@@ -15,7 +28,11 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         + "WHERE s.namespace = $ns AND s.name = $name;";
 
     public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(connection => LoadMetadata(connection, null, address)));
+        Task.FromResult(database.Read(connection =>
+        {
+            using var command = Command(connection, null, MetadataQuery, address);
+            return LoadMetadata(command);
+        }));
 
     /// <summary>The current version comes from the cache while no write has happened since it was read.</summary>
     public Task<StoredVersion?> GetVersionAsync(SecretAddress address, long? version, CancellationToken cancellationToken)
@@ -45,32 +62,23 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         database.WriteAsync(
             (connection, transaction) =>
             {
-                var existing = LoadMetadata(connection, transaction, write.Address);
+                var existing = LoadMetadata(Statement(transaction, MetadataQuery, write.Address));
                 var updated = SecretRules.ApplyWrite(existing, write);
                 var payload = seal(updated.CurrentVersion);
-                SaveMetadata(connection, transaction, updated, insert: existing is null);
+                SaveMetadata(transaction, updated, insert: existing is null);
 
-                using (var insert = Command(
-                    connection,
-                    transaction,
-                    "INSERT INTO secret_versions (namespace, name, version, created_at, created_by, key_id, wrapped_key, ciphertext) VALUES ($ns, $name, $v, $at, $by, $kid, $wk, $ct);",
-                    write.Address))
-                {
-                    insert.Parameters.AddWithValue("$v", updated.CurrentVersion);
-                    insert.Parameters.AddWithValue("$at", write.At.ToUnixTimeMilliseconds());
-                    insert.Parameters.AddWithValue("$by", write.Actor);
-                    insert.Parameters.AddWithValue("$kid", payload.KeyId);
-                    insert.Parameters.AddWithValue("$wk", payload.WrappedKey);
-                    insert.Parameters.AddWithValue("$ct", payload.Ciphertext);
-                    insert.ExecuteNonQuery();
-                }
+                var insert = Statement(transaction, InsertVersionSql, write.Address);
+                insert.Parameters.AddWithValue("$v", updated.CurrentVersion);
+                insert.Parameters.AddWithValue("$at", write.At.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$by", write.Actor);
+                insert.Parameters.AddWithValue("$kid", payload.KeyId);
+                insert.Parameters.AddWithValue("$wk", payload.WrappedKey);
+                insert.Parameters.AddWithValue("$ct", payload.Ciphertext);
+                insert.ExecuteNonQuery();
 
-                using (var prune = Command(connection, transaction, "DELETE FROM secret_versions WHERE namespace = $ns AND name = $name AND version < $oldest;", write.Address))
-                {
-                    prune.Parameters.AddWithValue("$oldest", SecretRules.OldestKeptVersion(updated));
-                    prune.ExecuteNonQuery();
-                }
-
+                var prune = Statement(transaction, PruneVersionsSql, write.Address);
+                prune.Parameters.AddWithValue("$oldest", SecretRules.OldestKeptVersion(updated));
+                prune.ExecuteNonQuery();
                 return updated;
             },
             cancellationToken);
@@ -79,7 +87,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         database.WriteAsync(
             (connection, transaction) =>
             {
-                var existing = LoadMetadata(connection, transaction, change.Address)
+                var existing = LoadMetadata(Statement(transaction, MetadataQuery, change.Address))
                     ?? throw CofferException.NotFound("SecretNotFound", $"secret {change.Address} not found");
                 var plan = SecretChangePlan.For(existing, LoadHistory(connection, transaction, change.Address), change);
                 if (plan.VersionsSql is not null)
@@ -94,7 +102,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 }
 
                 var updated = plan.Updated;
-                SaveMetadata(connection, transaction, updated, insert: false);
+                SaveMetadata(transaction, updated, insert: false);
                 return updated;
             },
             cancellationToken);
@@ -187,22 +195,15 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         return history;
     }
 
-    private static SecretMetadata? LoadMetadata(SqliteConnection connection, SqliteTransaction? transaction, SecretAddress address)
+    private static SecretMetadata? LoadMetadata(SqliteCommand command)
     {
-        using var command = Command(connection, transaction, $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;", address);
         using var reader = command.ExecuteReader();
         return reader.Read() ? SecretRows.ReadMetadata(reader) : null;
     }
 
-    private static void SaveMetadata(SqliteConnection connection, SqliteTransaction transaction, SecretMetadata metadata, bool insert)
+    private void SaveMetadata(SqliteTransaction transaction, SecretMetadata metadata, bool insert)
     {
-        using var command = Command(
-            connection,
-            transaction,
-            insert
-                ? $"INSERT INTO secrets ({SecretRows.MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);"
-                : "UPDATE secrets SET type = $type, labels = $labels, annotations = $annotations, current_version = $current, max_versions = $max, immutable = $immutable, created_at = $created, updated_at = $updated, deleted_at = $deleted WHERE namespace = $ns AND name = $name;",
-            metadata.Address);
+        var command = Statement(transaction, insert ? InsertMetadataSql : UpdateMetadataSql, metadata.Address);
         command.Parameters.AddWithValue("$type", metadata.Type);
         command.Parameters.AddWithValue("$labels", LabelJson.Serialize(metadata.Labels));
         command.Parameters.AddWithValue("$annotations", LabelJson.Serialize(metadata.Annotations));
@@ -213,6 +214,15 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         command.Parameters.AddWithValue("$updated", metadata.UpdatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$deleted", (object?)metadata.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>A cached statement on the writer connection, for use inside a write's work; not to be disposed.</summary>
+    private SqliteCommand Statement(SqliteTransaction transaction, string sql, SecretAddress address)
+    {
+        var command = database.WriterStatements.Get(transaction, sql);
+        command.Parameters.AddWithValue("$ns", address.Namespace);
+        command.Parameters.AddWithValue("$name", address.Name);
+        return command;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, SecretAddress address)
