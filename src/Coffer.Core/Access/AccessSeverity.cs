@@ -1,0 +1,9 @@
+namespace Coffer.Core.Access;
+
+public enum AccessSeverity
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
