@@ -6,6 +6,8 @@ public sealed class StorageBackend(
     IInstallationStore installation,
     ITokenStore tokens,
     IRewrapStore rewrap,
+    INamespaceStore namespaces,
+    IAccessStore access,
     IAsyncDisposable owner) : IAsyncDisposable
 {
     public ISecretStore Secrets { get; } = secrets;
@@ -15,6 +17,10 @@ public sealed class StorageBackend(
     public ITokenStore Tokens { get; } = tokens;
 
     public IRewrapStore Rewrap { get; } = rewrap;
+
+    public INamespaceStore Namespaces { get; } = namespaces;
+
+    public IAccessStore Access { get; } = access;
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

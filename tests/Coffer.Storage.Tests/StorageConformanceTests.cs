@@ -1,3 +1,4 @@
+using Coffer.Core.Access;
 using Coffer.Core.Errors;
 using Coffer.Core.Secrets;
 using Coffer.Core.Tokens;
@@ -226,6 +227,8 @@ public abstract class StorageConformanceTests : IAsyncLifetime
     [Fact]
     public async Task List_PagesInNameOrder_AndStaysInNamespace()
     {
+        await Storage.Namespaces.CreateAsync("team-a", At, CancellationToken.None);
+        await Storage.Namespaces.CreateAsync("team-b", At, CancellationToken.None);
         for (var i = 0; i < 7; i++)
         {
             await PutAsync(new SecretAddress("team-a", $"s{i}"));
@@ -323,5 +326,139 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal(1, counts[1]);
         Assert.Equal(1, counts[2]);
         Assert.Single(await Storage.Rewrap.FindNotWrappedWithAsync(2, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Namespaces_DefaultExists_OthersOnlyOnceCreated()
+    {
+        Assert.True(await Storage.Namespaces.ExistsAsync("default", CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<CofferException>(() => PutAsync(new SecretAddress("shop", "db")));
+        Assert.Equal("NamespaceNotFound", missing.Reason);
+
+        await Storage.Namespaces.CreateAsync("shop", At, CancellationToken.None);
+        var again = await Assert.ThrowsAsync<CofferException>(() => Storage.Namespaces.CreateAsync("shop", At, CancellationToken.None));
+        await PutAsync(new SecretAddress("shop", "db"));
+
+        Assert.Equal("NamespaceExists", again.Reason);
+        Assert.Equal(["default", "shop"], (await Storage.Namespaces.ListAsync(CancellationToken.None)).Select(n => n.Name));
+    }
+
+    [Fact]
+    public async Task DeleteNamespace_NotEmpty_RefusedUnlessForced()
+    {
+        await Storage.Namespaces.CreateAsync("shop", At, CancellationToken.None);
+        await PutAsync(new SecretAddress("shop", "db"));
+        await Storage.Access.ApplyAsync(new AccessObjects([new AccessRole("shop", "reader", [])], []), At, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<CofferException>(() => Storage.Namespaces.DeleteAsync("shop", force: false, CancellationToken.None));
+        Assert.Equal("NamespaceNotEmpty", refused.Reason);
+        Assert.NotNull(await Secrets.GetMetadataAsync(new SecretAddress("shop", "db"), CancellationToken.None));
+
+        Assert.Equal(1, await Storage.Namespaces.DeleteAsync("shop", force: true, CancellationToken.None));
+        Assert.False(await Storage.Namespaces.ExistsAsync("shop", CancellationToken.None));
+        Assert.Empty((await Storage.Access.LoadAsync(CancellationToken.None)).Roles);
+        var gone = await Assert.ThrowsAsync<CofferException>(() => PutAsync(new SecretAddress("shop", "db")));
+        Assert.Equal("NamespaceNotFound", gone.Reason);
+        var twice = await Assert.ThrowsAsync<CofferException>(() => Storage.Namespaces.DeleteAsync("shop", force: true, CancellationToken.None));
+        Assert.Equal("NamespaceNotFound", twice.Reason);
+    }
+
+    [Fact]
+    public async Task ApplyAccess_CreatesThenConfiguresThenLeavesUnchanged()
+    {
+        var rule = new PolicyRule([""], ["secrets"], ["get"], ["db"]);
+        var role = new AccessRole("default", "reader", [rule]);
+        var binding = new AccessBinding(null, "readers", new RoleRef(AccessKinds.ClusterRole, "view"), [new AccessSubject(AccessKinds.Group, "devs", null)]);
+
+        var first = await Storage.Access.ApplyAsync(new AccessObjects([role], [binding]), At, CancellationToken.None);
+        var second = await Storage.Access.ApplyAsync(new AccessObjects([role with { Rules = [rule, rule with { Verbs = ["list"] }] }], [binding]), At, CancellationToken.None);
+        var loaded = await Storage.Access.LoadAsync(CancellationToken.None);
+
+        Assert.Equal(["created", "created"], first.Select(c => c.Outcome));
+        Assert.Equal(["configured", "unchanged"], second.Select(c => c.Outcome));
+        Assert.Equal(["get", "list"], loaded.Roles.Single().Rules.SelectMany(r => r.Verbs));
+        Assert.Equal(["db"], loaded.Roles.Single().Rules[0].ResourceNames);
+        Assert.Equal("devs", loaded.Bindings.Single().Subjects.Single().Name);
+        Assert.Null(loaded.Bindings.Single().Namespace);
+    }
+
+    [Fact]
+    public async Task ApplyAccess_MissingNamespace_AppliesNothing()
+    {
+        var good = new AccessRole("default", "reader", []);
+        var bad = new AccessRole("nowhere", "reader", []);
+
+        var error = await Assert.ThrowsAsync<CofferException>(() => Storage.Access.ApplyAsync(new AccessObjects([good, bad], []), At, CancellationToken.None));
+
+        Assert.Equal("NamespaceNotFound", error.Reason);
+        Assert.Empty((await Storage.Access.LoadAsync(CancellationToken.None)).Roles);
+    }
+
+    [Fact]
+    public async Task DeleteAccess_ReportsDeletedAndNotFound()
+    {
+        await Storage.Access.ApplyAsync(new AccessObjects([new AccessRole(null, "view", [])], []), At, CancellationToken.None);
+
+        var changes = await Storage.Access.DeleteAsync(
+            [new AccessObjectKey(AccessKinds.ClusterRole, null, "view"), new AccessObjectKey(AccessKinds.Role, "default", "view")],
+            CancellationToken.None);
+
+        Assert.Equal(["deleted", "not found"], changes.Select(c => c.Outcome));
+        Assert.Empty((await Storage.Access.LoadAsync(CancellationToken.None)).Roles);
+    }
+
+    [Fact]
+    public async Task KnownUsers_RecordedOnce()
+    {
+        await Storage.Access.RecordUserAsync("system:serviceaccount:default:api", At, CancellationToken.None);
+        await Storage.Access.RecordUserAsync("system:serviceaccount:default:api", At.AddHours(1), CancellationToken.None);
+        await Storage.Access.RecordUserAsync("alice", At, CancellationToken.None);
+
+        Assert.Equal(["alice", "system:serviceaccount:default:api"], await Storage.Access.KnownUsersAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Tokens_KeepIdentityRolesAndRenewal()
+    {
+        var token = new TokenRecord([5], "acc5", "api", false, At, At.AddHours(1), null)
+        {
+            User = "system:serviceaccount:shop:api",
+            Groups = ["system:serviceaccounts", "system:serviceaccounts:shop"],
+            Roles = [new BoundRole("shop", "reader"), new BoundRole(null, "view")],
+            Renewable = true,
+            Ttl = TimeSpan.FromHours(1),
+            MaxExpiresAt = At.AddDays(1),
+        };
+        await Storage.Tokens.AddAsync(token, CancellationToken.None);
+
+        Assert.True(await Storage.Tokens.RenewAsync("acc5", At.AddHours(2), CancellationToken.None));
+        Assert.False(await Storage.Tokens.RenewAsync("nope", At.AddHours(2), CancellationToken.None));
+        var found = await Storage.Tokens.FindByAccessorAsync("acc5", CancellationToken.None);
+
+        Assert.Equal(token.User, found!.User);
+        Assert.Equal(token.Groups, found.Groups);
+        Assert.Equal(token.Roles, found.Roles);
+        Assert.True(found.Renewable);
+        Assert.Equal(TimeSpan.FromHours(1), found.Ttl);
+        Assert.Equal(At.AddDays(1), found.MaxExpiresAt);
+        Assert.Equal(At.AddHours(2), found.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task RevokeToken_WithDescendants_TakesTheWholeTree()
+    {
+        await Storage.Tokens.AddAsync(new TokenRecord([1], "parent", "p", false, At, null, null), CancellationToken.None);
+        await Storage.Tokens.AddAsync(new TokenRecord([2], "child", "c", false, At, null, "parent"), CancellationToken.None);
+        await Storage.Tokens.AddAsync(new TokenRecord([3], "grandchild", "g", false, At, null, "child"), CancellationToken.None);
+        await Storage.Tokens.AddAsync(new TokenRecord([4], "other", "o", false, At, null, null), CancellationToken.None);
+        await Storage.Tokens.AddAsync(new TokenRecord([5], "orphan", "x", false, At, null, "other"), CancellationToken.None);
+
+        var tree = await Storage.Tokens.RevokeAsync("parent", withDescendants: true, CancellationToken.None);
+        var alone = await Storage.Tokens.RevokeAsync("other", withDescendants: false, CancellationToken.None);
+
+        Assert.Equal(["child", "grandchild", "parent"], tree.Order(StringComparer.Ordinal));
+        Assert.Equal(["other"], alone);
+        Assert.Equal(["orphan"], (await Storage.Tokens.ListAsync(CancellationToken.None)).Select(t => t.Accessor));
+        Assert.Empty(await Storage.Tokens.RevokeAsync("parent", withDescendants: true, CancellationToken.None));
     }
 }

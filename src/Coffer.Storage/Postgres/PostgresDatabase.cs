@@ -1,4 +1,6 @@
 using System.Data;
+using System.Data.Common;
+using Coffer.Storage.Relational;
 using Coffer.Core.Errors;
 using Npgsql;
 
@@ -8,7 +10,7 @@ namespace Coffer.Storage.Postgres;
 /// A PostgreSQL database shared by any number of replicas. Each write is one read-committed transaction
 /// that locks the rows it checks, retried when a concurrent replica wins a race on a unique key.
 /// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+internal sealed class PostgresDatabase : IRelationalDatabase, IAsyncDisposable
 {
     private const int MaxAttempts = 5;
     private readonly NpgsqlDataSource dataSource;
@@ -65,6 +67,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             }
         }
     }
+
+    string IRelationalDatabase.LockForUpdate => " FOR UPDATE";
+
+    string IRelationalDatabase.LockForShare => " FOR KEY SHARE";
+
+    Task<T> IRelationalDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction, ct) => work(connection, transaction, ct), cancellationToken);
+
+    Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        ReadAsync((connection, ct) => work(connection, ct), cancellationToken);
 
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ internal sealed class PostgresInstallationStore(PostgresDatabase database) : IIn
                 }
 
                 await InsertKeyRingAsync(connection, transaction, keyRing, ct).ConfigureAwait(false);
-                await PostgresTokenStore.InsertAsync(connection, transaction, rootToken, ct).ConfigureAwait(false);
+                await Relational.RelationalTokenStore.InsertAsync(connection, transaction, rootToken, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken);

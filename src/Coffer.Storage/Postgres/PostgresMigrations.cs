@@ -56,6 +56,30 @@ internal static class PostgresMigrations
             expires_at bigint,
             parent_accessor text);
         """,
+        """
+        CREATE TABLE namespaces (
+            name text COLLATE "C" PRIMARY KEY,
+            created_at bigint NOT NULL);
+        INSERT INTO namespaces (name, created_at) SELECT namespace, MIN(created_at) FROM secrets GROUP BY namespace;
+        INSERT INTO namespaces (name, created_at) VALUES ('default', (extract(epoch from now()) * 1000)::bigint) ON CONFLICT (name) DO NOTHING;
+        CREATE TABLE access_objects (
+            kind text COLLATE "C" NOT NULL,
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            body text NOT NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY (kind, namespace, name));
+        CREATE TABLE known_users (
+            name text COLLATE "C" PRIMARY KEY,
+            last_seen_at bigint NOT NULL);
+        ALTER TABLE tokens ADD COLUMN user_name text NOT NULL DEFAULT '';
+        ALTER TABLE tokens ADD COLUMN groups text NOT NULL DEFAULT '[]';
+        ALTER TABLE tokens ADD COLUMN roles text NOT NULL DEFAULT '[]';
+        ALTER TABLE tokens ADD COLUMN renewable boolean NOT NULL DEFAULT false;
+        ALTER TABLE tokens ADD COLUMN ttl_ms bigint;
+        ALTER TABLE tokens ADD COLUMN max_expires_at bigint;
+        CREATE INDEX tokens_by_parent ON tokens (parent_accessor);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -40,6 +40,11 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
             async (connection, transaction, ct) =>
             {
                 var existing = await LoadMetadataAsync(connection, transaction, write.Address, forUpdate: true, ct).ConfigureAwait(false);
+                if (existing is null && !await Relational.RelationalNamespaceStore.ExistsAsync(connection, transaction, write.Address.Namespace, " FOR KEY SHARE", ct).ConfigureAwait(false))
+                {
+                    throw Relational.RelationalNamespaceStore.NotFound(write.Address.Namespace);
+                }
+
                 var updated = SecretRules.ApplyWrite(existing, write);
                 var payload = seal(updated.CurrentVersion);
                 await SaveMetadataAsync(connection, transaction, updated, insert: existing is null, ct).ConfigureAwait(false);

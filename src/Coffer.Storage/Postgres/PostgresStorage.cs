@@ -10,8 +10,10 @@ public static class PostgresStorage
         return new StorageBackend(
             new PostgresSecretStore(database),
             new PostgresInstallationStore(database),
-            new PostgresTokenStore(database),
+            new Relational.RelationalTokenStore(database),
             new PostgresRewrapStore(database),
+            new Relational.RelationalNamespaceStore(database),
+            new Relational.RelationalAccessStore(database),
             database);
     }
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Coffer.Core.Errors;
+using Coffer.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace Coffer.Storage.Sqlite;
@@ -10,7 +12,7 @@ namespace Coffer.Storage.Sqlite;
 /// savepoint, so a failing one rolls back only itself, then one COMMIT (one fsync) makes them all
 /// durable, and only then are their tasks completed.
 /// </summary>
-internal sealed class SqliteDatabase : IAsyncDisposable
+internal sealed class SqliteDatabase : IRelationalDatabase, IAsyncDisposable
 {
     private const string WorkSavepoint = "coffer_write";
 
@@ -90,6 +92,18 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
         return pending.Task;
     }
+
+    /// <summary>One writer serialises everything, so no row needs locking.</summary>
+    string IRelationalDatabase.LockForUpdate => string.Empty;
+
+    string IRelationalDatabase.LockForShare => string.Empty;
+
+    // Microsoft.Data.Sqlite's async methods complete synchronously, so blocking on the work here never waits on I/O of its own.
+    Task<T> IRelationalDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => work(connection, transaction, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+
+    Task<T> IRelationalDatabase.ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(connection => work(connection, cancellationToken).GetAwaiter().GetResult()));
 
     public T Read<T>(Func<SqliteConnection, T> work)
     {

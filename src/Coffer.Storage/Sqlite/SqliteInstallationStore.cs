@@ -42,7 +42,7 @@ internal sealed class SqliteInstallationStore(SqliteDatabase database) : IInstal
                 }
 
                 InsertKeyRing(connection, transaction, keyRing);
-                SqliteTokenStore.Insert(connection, transaction, rootToken);
+                Relational.RelationalTokenStore.InsertAsync(connection, transaction, rootToken, cancellationToken).GetAwaiter().GetResult();
                 return true;
             },
             cancellationToken);

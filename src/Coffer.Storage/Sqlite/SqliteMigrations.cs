@@ -53,6 +53,30 @@ internal static class SqliteMigrations
             expires_at INTEGER,
             parent_accessor TEXT);
         """,
+        """
+        CREATE TABLE namespaces (
+            name TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO namespaces (name, created_at) SELECT namespace, MIN(created_at) FROM secrets GROUP BY namespace;
+        INSERT INTO namespaces (name, created_at) VALUES ('default', unixepoch() * 1000) ON CONFLICT (name) DO NOTHING;
+        CREATE TABLE access_objects (
+            kind TEXT NOT NULL,
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            body TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, namespace, name)) WITHOUT ROWID;
+        CREATE TABLE known_users (
+            name TEXT PRIMARY KEY,
+            last_seen_at INTEGER NOT NULL) WITHOUT ROWID;
+        ALTER TABLE tokens ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tokens ADD COLUMN groups TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE tokens ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE tokens ADD COLUMN renewable INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tokens ADD COLUMN ttl_ms INTEGER;
+        ALTER TABLE tokens ADD COLUMN max_expires_at INTEGER;
+        CREATE INDEX tokens_by_parent ON tokens (parent_accessor);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

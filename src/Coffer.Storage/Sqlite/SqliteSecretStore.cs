@@ -10,6 +10,8 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 
     private const string MetadataQuery = $"SELECT {SecretRows.MetadataColumns} FROM secrets WHERE namespace = $ns AND name = $name;";
 
+    private const string NamespaceExistsQuery = "SELECT 1 FROM namespaces WHERE name = $ns;";
+
     private const string InsertMetadataSql =
         $"INSERT INTO secrets ({SecretRows.MetadataColumns}) VALUES ($ns, $name, $type, $labels, $annotations, $current, $max, $immutable, $created, $updated, $deleted);";
 
@@ -63,6 +65,11 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
             (connection, transaction) =>
             {
                 var existing = LoadMetadata(Statement(transaction, MetadataQuery, write.Address));
+                if (existing is null && Statement(transaction, NamespaceExistsQuery, write.Address).ExecuteScalar() is null)
+                {
+                    throw Relational.RelationalNamespaceStore.NotFound(write.Address.Namespace);
+                }
+
                 var updated = SecretRules.ApplyWrite(existing, write);
                 var payload = seal(updated.CurrentVersion);
                 SaveMetadata(transaction, updated, insert: existing is null);

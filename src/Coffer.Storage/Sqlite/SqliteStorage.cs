@@ -12,8 +12,10 @@ public static class SqliteStorage
         return new StorageBackend(
             new SqliteSecretStore(database),
             new SqliteInstallationStore(database),
-            new SqliteTokenStore(database),
+            new Relational.RelationalTokenStore(database),
             new SqliteRewrapStore(database),
+            new Relational.RelationalNamespaceStore(database),
+            new Relational.RelationalAccessStore(database),
             database);
     }
 }

@@ -1,0 +1,3 @@
+namespace Coffer.Storage;
+
+public sealed record NamespaceRecord(string Name, DateTimeOffset CreatedAt);
