@@ -18,6 +18,12 @@ public static class CofferCommandLine
         root.Subcommands.Add(LoginCommand.Create(runner));
         root.Subcommands.Add(OperatorCommand.Create(runner));
         root.Subcommands.Add(SecretCommand.Create(runner));
+        root.Subcommands.Add(NamespaceCommand.Create(runner));
+        root.Subcommands.Add(TokenCommand.Create(runner));
+        root.Subcommands.Add(ManifestCommand.Create(runner, "apply", "Create or update the roles and bindings of a YAML file", "/v1/access/apply"));
+        root.Subcommands.Add(ManifestCommand.Create(runner, "delete", "Delete the roles and bindings named in a YAML file", "/v1/access/delete"));
+        root.Subcommands.Add(AuthCommand.Create(runner));
+        root.Subcommands.Add(AccessCommand.Create(runner));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

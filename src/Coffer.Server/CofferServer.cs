@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Coffer.Core.Errors;
+using Coffer.Server.Access;
 using Coffer.Server.Api;
 using Coffer.Server.Auth;
 using Coffer.Server.Seal;
@@ -119,10 +120,13 @@ public static class CofferServer
         services.AddSingleton(storage.Installation);
         services.AddSingleton(storage.Tokens);
         services.AddSingleton(storage.Rewrap);
+        services.AddSingleton(storage.Namespaces);
+        services.AddSingleton(storage.Access);
+        services.AddSingleton<AccessPolicySource>();
         services.AddSingleton<SealState>();
         services.AddSingleton<RewrapRunner>();
         services.AddSingleton<TokenAuthenticator>();
-        services.AddSingleton<IAccessAuthorizer, TokenHolderAuthorizer>();
+        services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -151,6 +155,8 @@ public static class CofferServer
         app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
         SysEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        NamespaceEndpoints.Map(app);
+        AccessEndpoints.Map(app);
         SecretEndpoints.Map(app);
         return app;
     }

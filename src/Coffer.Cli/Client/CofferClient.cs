@@ -38,12 +38,16 @@ internal sealed class CofferClient : IDisposable
     public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
 
-    public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? ifMatch, CancellationToken cancellationToken)
+    public Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? ifMatch, CancellationToken cancellationToken) =>
+        SendAsync(method, path, body?.ToJsonString(), "application/json", ifMatch, cancellationToken);
+
+    /// <summary>Sends a text body of any media type, such as YAML manifests.</summary>
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, string? body, string mediaType, string? ifMatch, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, mediaType);
         }
 
         if (ifMatch is not null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Coffer.Server.Access;
 using Coffer.Server.Auth;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
@@ -28,4 +29,16 @@ namespace Coffer.Server.Api;
 [JsonSerializable(typeof(KeyRingStatus))]
 [JsonSerializable(typeof(TokenCreateRequest))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(TokenRenewRequest))]
+[JsonSerializable(typeof(TokenList))]
+[JsonSerializable(typeof(TokenRevoked))]
+[JsonSerializable(typeof(NamespaceCreateRequest))]
+[JsonSerializable(typeof(NamespaceResource))]
+[JsonSerializable(typeof(NamespaceList))]
+[JsonSerializable(typeof(NamespaceDeleted))]
+[JsonSerializable(typeof(AccessChangeList))]
+[JsonSerializable(typeof(CanIRequest))]
+[JsonSerializable(typeof(CanIResponse))]
+[JsonSerializable(typeof(WhoCanResponse))]
+[JsonSerializable(typeof(AccessReviewResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

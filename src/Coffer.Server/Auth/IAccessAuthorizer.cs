@@ -1,7 +1,9 @@
+using Coffer.Core.Access;
+
 namespace Coffer.Server.Auth;
 
 /// <summary>The one seam every request's permission check goes through.</summary>
 internal interface IAccessAuthorizer
 {
-    ValueTask<AccessDecision> AuthorizeAsync(CallerIdentity caller, AccessRequest request, CancellationToken cancellationToken);
+    ValueTask<AccessVerdict> AuthorizeAsync(CallerIdentity caller, AccessAttributes request, CancellationToken cancellationToken);
 }

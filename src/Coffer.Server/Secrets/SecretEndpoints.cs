@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coffer.Core.Access;
 using Coffer.Core.Errors;
 using Coffer.Core.Labels;
 using Coffer.Core.Secrets;
@@ -19,8 +20,10 @@ internal static class SecretEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var secrets = routes.MapGroup("/v1/namespaces/{namespace}/secrets").WithTags("Secrets");
-        secrets.MapGet("", ListAsync).RequireAccess("list", Resource).Produces<SecretList>();
-        secrets.MapPut("/{name}", PutAsync).RequireAccess("update", Resource)
+        secrets.MapGet("", ListAsync).RequireFilteredList("list", Resource).Produces<SecretList>();
+
+        // update, or create alone, which may only make new secrets: checked by the handler through the authorizer.
+        secrets.MapPut("/{name}", PutAsync).RequireAuthenticated()
             .Accepts<SecretWriteRequest>("application/json").Produces<SecretResource>().Produces<SecretResource>(StatusCodes.Status201Created);
         secrets.MapGet("/{name}", GetAsync).RequireAccess("get", Resource).Produces<SecretResource>();
         secrets.MapDelete("/{name}", (HttpContext c, SecretOperations o) => ChangeAsync(c, o, SecretChangeKind.Delete)).RequireAccess("delete", Resource);
@@ -32,11 +35,26 @@ internal static class SecretEndpoints
         secrets.MapPost("/{name}/rollback", RollbackAsync).RequireAccess("update", Resource).Accepts<RollbackRequest>("application/json");
     }
 
-    private static async Task PutAsync(HttpContext context, SecretOperations operations)
+    private static async Task PutAsync(HttpContext context, SecretOperations operations, IAccessAuthorizer authorizer)
     {
         var address = Address(context);
+        var caller = context.Caller();
+        var expected = ExpectedVersion(context);
+        var update = new AccessAttributes("update", Resource, address.Namespace, address.Name);
+        if (!(await authorizer.AuthorizeAsync(caller, update, context.RequestAborted).ConfigureAwait(false)).Allowed)
+        {
+            var create = update with { Verb = "create" };
+            if (expected is > 0 || !(await authorizer.AuthorizeAsync(caller, create, context.RequestAborted).ConfigureAwait(false)).Allowed)
+            {
+                throw AccessMiddleware.Forbidden(caller, update);
+            }
+
+            // Create alone never overwrites: the write must find no secret there.
+            expected = 0;
+        }
+
         var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.SecretWriteRequest, MaxWriteBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        var metadata = await operations.PutAsync(address, request, ExpectedVersion(context), context.Caller().Name, context.RequestAborted).ConfigureAwait(false);
+        var metadata = await operations.PutAsync(address, request, expected, caller.Name, context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, metadata.CurrentVersion == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
@@ -72,9 +90,17 @@ internal static class SecretEndpoints
 
         var after = ContinueToken.Decode(query["continue"]);
         var includeDeleted = Flag(query["includeDeleted"], "includeDeleted");
+        var visible = context.Items[typeof(VisibleNames)] as VisibleNames;
+        Func<SecretMetadata, bool>? filter = (selector.IsEverything, visible) switch
+        {
+            (true, null) => null,
+            (true, { } names) => m => names.Contains(m.Address.Name),
+            (false, null) => m => selector.Matches(m.Labels),
+            (false, { } names) => m => names.Contains(m.Address.Name) && selector.Matches(m.Labels),
+        };
         var page = await operations.ListAsync(
             ns,
-            new SecretListQuery(after, limit, includeDeleted, selector.IsEverything ? null : m => selector.Matches(m.Labels)),
+            new SecretListQuery(after, limit, includeDeleted, filter),
             context.RequestAborted).ConfigureAwait(false);
         var list = new SecretList(
             ApiJson.ApiVersion,

@@ -64,7 +64,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var missing = new List<string>();
         foreach (var (name, version, value) in acknowledged)
         {
-            using var response = await reader.GetAsync($"/v1/namespaces/crash/secrets/{name}?version={version}");
+            using var response = await reader.GetAsync($"/v1/namespaces/default/secrets/{name}?version={version}");
             var body = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode)
             {
@@ -84,7 +84,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         // Every secret, including those whose last write was cut off, still reads cleanly at its current version.
         foreach (var name in acknowledged.Select(a => a.Name).Distinct())
         {
-            using var response = await reader.GetAsync($"/v1/namespaces/crash/secrets/{name}");
+            using var response = await reader.GetAsync($"/v1/namespaces/default/secrets/{name}");
             Assert.True(response.IsSuccessStatusCode, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
@@ -105,7 +105,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await client.PutAsync($"/v1/namespaces/crash/secrets/{name}", content, cancellationToken);
+                using var response = await client.PutAsync($"/v1/namespaces/default/secrets/{name}", content, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
                     return;

@@ -39,14 +39,14 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
         }
 
-        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"from-a"}}""", 201);
-        var read = await SendAsync(b, HttpMethod.Get, "/v1/namespaces/shop/secrets/db", null, 200);
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/default/secrets/db", """{"stringData":{"password":"from-a"}}""", 201);
+        var read = await SendAsync(b, HttpMethod.Get, "/v1/namespaces/default/secrets/db", null, 200);
         Assert.Equal("from-a", Encoding.UTF8.GetString(Convert.FromBase64String(read["data"]!["password"]!.GetValue<string>())));
 
         // Version 1 is current on both: the first check-and-set wins, the other replica's gets 409.
-        await SendAsync(b, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"from-b"}}""", 200, ("If-Match", "\"1\""));
-        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/shop/secrets/db", """{"stringData":{"password":"late"}}""", 409, ("If-Match", "\"1\""));
-        var again = await SendAsync(a, HttpMethod.Get, "/v1/namespaces/shop/secrets/db", null, 200);
+        await SendAsync(b, HttpMethod.Put, "/v1/namespaces/default/secrets/db", """{"stringData":{"password":"from-b"}}""", 200, ("If-Match", "\"1\""));
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/default/secrets/db", """{"stringData":{"password":"late"}}""", 409, ("If-Match", "\"1\""));
+        var again = await SendAsync(a, HttpMethod.Get, "/v1/namespaces/default/secrets/db", null, 200);
         Assert.Equal(2, again["metadata"]!["version"]!.GetValue<long>());
         Assert.Equal("from-b", Encoding.UTF8.GetString(Convert.FromBase64String(again["data"]!["password"]!.GetValue<string>())));
     }

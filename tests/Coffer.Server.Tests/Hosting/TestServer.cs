@@ -107,6 +107,16 @@ internal sealed class TestServer : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>Creates namespaces; secrets can only be written into existing ones.</summary>
+    public async Task CreateNamespacesAsync(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            using var response = await Client.PostAsync("/v1/namespaces", new StringContent($"{{\"name\":\"{name}\"}}", Encoding.UTF8, "application/json")).ConfigureAwait(false);
+            Assert.True(response.IsSuccessStatusCode, $"POST namespace {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+        }
+    }
+
     /// <summary>Writes an Opaque secret whose values are given as text.</summary>
     public async Task<JsonObject> PutSecretAsync(string ns, string name, IReadOnlyDictionary<string, string> values, string? extra = null)
     {

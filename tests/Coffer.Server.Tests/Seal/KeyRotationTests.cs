@@ -31,6 +31,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
     [Fact]
     public async Task Rewrap_WhileReadsAndWritesGoOn_MovesEverythingAndRetiresOldKeys()
     {
+        await server.CreateNamespacesAsync("bulk", "live");
         for (var i = 0; i < 150; i++)
         {
             await server.PutSecretAsync("bulk", $"s{i}", new Dictionary<string, string> { ["v"] = $"value-{i}" });

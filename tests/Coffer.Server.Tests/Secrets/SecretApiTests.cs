@@ -194,6 +194,7 @@ public sealed class SecretApiTests : IAsyncLifetime
     [Fact]
     public async Task List_MetadataOnly_WithSelectorAndPaging()
     {
+        await server.CreateNamespacesAsync("shop", "other");
         for (var i = 0; i < 5; i++)
         {
             await server.PutSecretAsync("shop", $"s{i}", new Dictionary<string, string> { ["value"] = $"secret-value-{i}" }, "\"metadata\":{\"labels\":{\"tier\":\"" + (i < 3 ? "web" : "db") + "\"}}");

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Access;
+
+internal sealed record AccessChangeList(IReadOnlyList<AccessChangeItem> Items);

@@ -1,0 +1,5 @@
+using Coffer.Core.Access;
+
+namespace Coffer.Server.Access;
+
+internal sealed record AccessReviewResponse(IReadOnlyList<AccessFinding> Findings);

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Access;
+
+internal sealed record NamespaceList(string ApiVersion, string Kind, IReadOnlyList<NamespaceResource> Items);

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Access;
+
+internal sealed record NamespaceMetadata(string? Name, DateTimeOffset? CreationTimestamp = null);

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Access;
+
+internal sealed record NamespaceResource(string ApiVersion, string Kind, NamespaceMetadata Metadata);

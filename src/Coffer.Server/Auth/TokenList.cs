@@ -1,0 +1,3 @@
+namespace Coffer.Server.Auth;
+
+internal sealed record TokenList(IReadOnlyList<TokenResponse> Items);
