@@ -1,0 +1,4 @@
+namespace Coffer.Server.Access;
+
+/// <summary>A YAML sequence.</summary>
+internal sealed record ManifestList(long Line, IReadOnlyList<ManifestNode> Items) : ManifestNode(Line);
