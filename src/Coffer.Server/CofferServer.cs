@@ -123,6 +123,9 @@ public static class CofferServer
         services.AddSingleton(storage.Namespaces);
         services.AddSingleton(storage.Access);
         services.AddSingleton<AccessPolicySource>();
+        services.AddSingleton(storage.LoginRoles);
+        services.AddSingleton(new LoginMethods(options));
+        services.AddSingleton<Coffer.Server.Auth.Jwt.JwtValidator>();
         services.AddSingleton<SealState>();
         services.AddSingleton<RewrapRunner>();
         services.AddSingleton<TokenAuthenticator>();
@@ -156,6 +159,7 @@ public static class CofferServer
         SysEndpoints.Map(app);
         TokenEndpoints.Map(app);
         NamespaceEndpoints.Map(app);
+        LoginEndpoints.Map(app);
         AccessEndpoints.Map(app);
         SecretEndpoints.Map(app);
         return app;

@@ -32,6 +32,12 @@ public sealed record CofferServerOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Trust this cluster's service-account tokens for <c>POST /v1/auth/kubernetes/login</c>.</summary>
+    public IdentityProviderOptions? KubernetesAuth { get; init; }
+
+    /// <summary>Trust this identity provider's ID tokens for <c>POST /v1/auth/oidc/login</c>.</summary>
+    public IdentityProviderOptions? OidcAuth { get; init; }
+
     /// <summary>The clock for token expiry and record times; tests pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

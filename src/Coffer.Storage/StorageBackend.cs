@@ -8,6 +8,7 @@ public sealed class StorageBackend(
     IRewrapStore rewrap,
     INamespaceStore namespaces,
     IAccessStore access,
+    ILoginRoleStore loginRoles,
     IAsyncDisposable owner) : IAsyncDisposable
 {
     public ISecretStore Secrets { get; } = secrets;
@@ -21,6 +22,8 @@ public sealed class StorageBackend(
     public INamespaceStore Namespaces { get; } = namespaces;
 
     public IAccessStore Access { get; } = access;
+
+    public ILoginRoleStore LoginRoles { get; } = loginRoles;
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

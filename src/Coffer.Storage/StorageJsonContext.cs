@@ -8,4 +8,5 @@ namespace Coffer.Storage;
 [JsonSerializable(typeof(IReadOnlyList<BoundRole>))]
 [JsonSerializable(typeof(AccessRole))]
 [JsonSerializable(typeof(AccessBinding))]
+[JsonSerializable(typeof(LoginRole))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

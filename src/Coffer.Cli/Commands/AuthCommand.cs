@@ -64,6 +64,7 @@ internal static class AuthCommand
             return allowed ? CliExitCode.Ok : CliExitCode.Error;
         });
         command.Subcommands.Add(canI);
+        command.Subcommands.Add(LoginRoleCommand.Create(runner, globals));
         return command;
     }
 

@@ -20,22 +20,37 @@ internal static class ServerCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COFFER_POSTGRES") is { Length: > 0 } value ? value : null,
         };
         var unsealKeyFile = new Option<string?>("--unseal-key-file") { Description = "File (mode 0600) of unseal shares, one per line, used at start" };
-        var command = new Command("server", "Run the Coffer server") { dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile };
+        var k8sIssuer = new Option<string?>("--kubernetes-issuer") { Description = "Accept service-account logins from this cluster issuer (its 'iss')" };
+        var k8sJwks = new Option<string?>("--kubernetes-jwks") { Description = "The cluster's service-account signing keys: a JWKS file (kubectl get --raw /openid/v1/jwks)" };
+        var k8sAudience = new Option<string[]>("--kubernetes-audience") { Description = "Audience service-account tokens must carry (repeatable; default: coffer)" };
+        var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "Accept people's ID tokens from this OIDC issuer" };
+        var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The identity provider's signing keys: a JWKS file" };
+        var oidcAudience = new Option<string[]>("--oidc-audience") { Description = "Client ID that ID tokens must be issued for (repeatable)" };
+        var oidcUser = new Option<string>("--oidc-username-claim") { Description = "Claim naming the user", DefaultValueFactory = _ => "sub" };
+        var oidcGroups = new Option<string>("--oidc-groups-claim") { Description = "Claim listing the user's groups", DefaultValueFactory = _ => "groups" };
+        var command = new Command("server", "Run the Coffer server")
+        {
+            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, k8sIssuer, k8sJwks, k8sAudience, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new CofferServerOptions
-            {
-                Dev = parse.GetValue(dev),
-                DataDirectory = parse.GetValue(data),
-                PostgresConnectionString = parse.GetValue(postgres),
-                Listen = parse.GetValue(listen)!,
-                TlsCertificatePath = parse.GetValue(tlsCert),
-                TlsKeyPath = parse.GetValue(tlsKey),
-                InsecureListen = parse.GetValue(insecure),
-                UnsealKeyFile = parse.GetValue(unsealKeyFile),
-            };
             try
             {
+                var options = new CofferServerOptions
+                {
+                    Dev = parse.GetValue(dev),
+                    DataDirectory = parse.GetValue(data),
+                    PostgresConnectionString = parse.GetValue(postgres),
+                    Listen = parse.GetValue(listen)!,
+                    TlsCertificatePath = parse.GetValue(tlsCert),
+                    TlsKeyPath = parse.GetValue(tlsKey),
+                    InsecureListen = parse.GetValue(insecure),
+                    UnsealKeyFile = parse.GetValue(unsealKeyFile),
+                    KubernetesAuth = Provider(parse.GetValue(k8sIssuer), parse.GetValue(k8sJwks), parse.GetValue(k8sAudience) is { Length: > 0 } k ? k : ["coffer"], "kubernetes"),
+                    OidcAuth = Provider(parse.GetValue(oidcIssuer), parse.GetValue(oidcJwks), parse.GetValue(oidcAudience) ?? [], "oidc") is { } oidc
+                        ? oidc with { UsernameClaim = parse.GetValue(oidcUser)!, GroupsClaim = parse.GetValue(oidcGroups)! }
+                        : null,
+                };
                 await using var server = await CofferServer.StartAsync(options, output, cancellationToken).ConfigureAwait(false);
                 await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 return 0;
@@ -48,4 +63,12 @@ internal static class ServerCommand
         });
         return command;
     }
+
+    private static IdentityProviderOptions? Provider(string? issuer, string? jwks, string[] audiences, string prefix) =>
+        (issuer, jwks) switch
+        {
+            (null, null) => null,
+            ({ } i, { } j) => new IdentityProviderOptions { Issuer = i, JwksPath = j, Audiences = audiences },
+            _ => throw new CofferException(ErrorKind.Invalid, "InvalidLogin", $"--{prefix}-issuer and --{prefix}-jwks must be given together"),
+        };
 }

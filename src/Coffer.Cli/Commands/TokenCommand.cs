@@ -46,7 +46,7 @@ internal static class TokenCommand
                 body["groups"] = new JsonArray([.. given.Select(g => JsonValue.Create(g))]);
             }
 
-            body["roles"] = new JsonArray([.. (context.Value(roles) ?? []).Select(RoleNode)]);
+            body["roles"] = new JsonArray([.. (context.Value(roles) ?? []).Select(LoginRoleCommand.RoleNode)]);
             foreach (var key in body.Where(p => p.Value is null).Select(p => p.Key).ToList())
             {
                 body.Remove(key);
@@ -163,12 +163,4 @@ internal static class TokenCommand
     }
 
     private static string Expiry(JsonNode? node) => node is null ? "never" : Cells.Time(node);
-
-    private static JsonNode RoleNode(string text)
-    {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0
-            ? new JsonObject { ["name"] = text }
-            : new JsonObject { ["namespace"] = text[..slash], ["name"] = text[(slash + 1)..] };
-    }
 }

@@ -150,7 +150,7 @@ internal static class TokenEndpoints
             ?? throw CofferException.NotFound("TokenNotFound", $"token {accessor} not found");
     }
 
-    private static IReadOnlyList<BoundRole> ValidateRoles(IReadOnlyList<TokenRoleRequest>? roles)
+    internal static IReadOnlyList<BoundRole> ValidateRoles(IReadOnlyList<TokenRoleRequest>? roles)
     {
         var bound = new List<BoundRole>();
         foreach (var (role, index) in (roles ?? []).Select((r, i) => (r, i)))
@@ -174,7 +174,7 @@ internal static class TokenEndpoints
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
 
-    private static TokenResponse ToResponse(TokenRecord record, string? token) =>
+    internal static TokenResponse ToResponse(TokenRecord record, string? token) =>
         new(token, record.Accessor, record.DisplayName, record.IsRoot, record.CreatedAt, record.ExpiresAt, TokenAuthenticator.UserOf(record), record.Groups, record.Roles, record.Renewable, record.MaxExpiresAt, record.ParentAccessor);
 
     /// <summary>Parses <c>90s</c>, <c>30m</c>, <c>12h</c> or <c>7d</c>.</summary>

@@ -80,6 +80,12 @@ internal static class PostgresMigrations
         ALTER TABLE tokens ADD COLUMN max_expires_at bigint;
         CREATE INDEX tokens_by_parent ON tokens (parent_accessor);
         """,
+        """
+        CREATE TABLE login_roles (
+            name text COLLATE "C" PRIMARY KEY,
+            body text NOT NULL,
+            updated_at bigint NOT NULL);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

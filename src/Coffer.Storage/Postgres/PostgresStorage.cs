@@ -14,6 +14,7 @@ public static class PostgresStorage
             new PostgresRewrapStore(database),
             new Relational.RelationalNamespaceStore(database),
             new Relational.RelationalAccessStore(database),
+            new Relational.RelationalLoginRoleStore(database),
             database);
     }
 }

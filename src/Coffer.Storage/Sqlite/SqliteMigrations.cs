@@ -77,6 +77,12 @@ internal static class SqliteMigrations
         ALTER TABLE tokens ADD COLUMN max_expires_at INTEGER;
         CREATE INDEX tokens_by_parent ON tokens (parent_accessor);
         """,
+        """
+        CREATE TABLE login_roles (
+            name TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            updated_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -16,6 +16,7 @@ public static class SqliteStorage
             new SqliteRewrapStore(database),
             new Relational.RelationalNamespaceStore(database),
             new Relational.RelationalAccessStore(database),
+            new Relational.RelationalLoginRoleStore(database),
             database);
     }
 }

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Auth;
+
+internal sealed record LoginRoleList(IReadOnlyList<LoginRoleResource> Items);
