@@ -103,6 +103,7 @@ public sealed class SecretCommandTests : CliServerTests
     [Fact]
     public async Task Get_OutputJson_IsTheServerResource()
     {
+        await Cli.SucceedAsync("namespace", "create", "team-a");
         await Cli.SucceedAsync("secret", "put", "doc", "--from-literal", "k=v", "-n", "team-a");
 
         var document = JsonNode.Parse((await Cli.SucceedAsync("secret", "get", "doc", "-n", "team-a", "-o", "json")).Output)!;

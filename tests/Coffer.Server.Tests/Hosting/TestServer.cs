@@ -30,15 +30,19 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string? RootToken { get; private set; }
 
-    public static async Task<TestServer> StartDevAsync(TimeProvider? time = null)
+    public static async Task<TestServer> StartDevAsync(TimeProvider? time = null, Func<string, CofferServerOptions, CofferServerOptions>? configure = null)
     {
-        var server = await StartAsync(folder => new CofferServerOptions
+        var server = await StartAsync(folder =>
         {
-            Dev = true,
-            Listen = "127.0.0.1:0",
-            DataDirectory = Path.Combine(folder, "data"),
-            LogLevel = LogLevel.Warning,
-            TimeProvider = time ?? TimeProvider.System,
+            var options = new CofferServerOptions
+            {
+                Dev = true,
+                Listen = "127.0.0.1:0",
+                DataDirectory = Path.Combine(folder, "data"),
+                LogLevel = LogLevel.Warning,
+                TimeProvider = time ?? TimeProvider.System,
+            };
+            return configure is null ? options : configure(folder, options);
         }).ConfigureAwait(false);
         var line = server.Output.Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal));
         server.UseToken(line["Root token: ".Length..].Trim());
@@ -115,6 +119,15 @@ internal sealed class TestServer : IAsyncDisposable
             using var response = await Client.PostAsync("/v1/namespaces", new StringContent($"{{\"name\":\"{name}\"}}", Encoding.UTF8, "application/json")).ConfigureAwait(false);
             Assert.True(response.IsSuccessStatusCode, $"POST namespace {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
         }
+    }
+
+    /// <summary>Applies RBAC YAML and returns the change list; fails the test on any error.</summary>
+    public async Task<JsonObject> ApplyAsync(string yaml)
+    {
+        using var response = await Client.PostAsync("/v1/access/apply", new StringContent(yaml, Encoding.UTF8, "application/yaml")).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        Assert.True(response.IsSuccessStatusCode, $"apply failed: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!.AsObject();
     }
 
     /// <summary>Writes an Opaque secret whose values are given as text.</summary>

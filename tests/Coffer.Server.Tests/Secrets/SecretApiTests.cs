@@ -250,7 +250,13 @@ public sealed class SecretApiTests : IAsyncLifetime
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         await using var timed = await TestServer.StartDevAsync(clock);
-        var created = await timed.PostJsonAsync("/v1/tokens", """{"displayName":"ci","ttl":"1h"}""");
+        await timed.ApplyAsync("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: writer}
+            rules: [{apiGroups: [""], resources: [secrets], verbs: [get, update]}]
+            """);
+        var created = await timed.PostJsonAsync("/v1/tokens", """{"displayName":"ci","ttl":"1h","roles":[{"name":"writer"}]}""");
         var token = created["token"]!.GetValue<string>();
         Assert.StartsWith("cfr_", token, StringComparison.Ordinal);
 
@@ -260,7 +266,8 @@ public sealed class SecretApiTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromHours(2));
         using var expired = await timed.Client.GetAsync("/v1/namespaces/default/secrets/by-ci");
 
-        Assert.Equal("token:ci", self["displayName"]!.GetValue<string>());
+        Assert.Equal("token:ci", self["user"]!.GetValue<string>());
+        Assert.Equal("ci", self["displayName"]!.GetValue<string>());
         await TestServer.AssertErrorAsync(expired, 401);
     }
 
