@@ -21,6 +21,7 @@ internal static class OperatorCommand
         command.Subcommands.Add(Simple(runner, globals, "status", "Show whether the server is initialised and sealed", HttpMethod.Get, "/v1/sys/seal-status", WriteStatusAsync));
         command.Subcommands.Add(Simple(runner, globals, "rotate", "Add a new key-encryption key for new writes", HttpMethod.Post, "/v1/sys/keys/rotate", WriteKeysAsync));
         command.Subcommands.Add(Rewrap(runner, globals));
+        command.Subcommands.Add(GenerateRoot(runner, globals));
         return command;
     }
 
@@ -182,6 +183,40 @@ internal static class OperatorCommand
         }
 
         await table.WriteAsync(output).ConfigureAwait(false);
+    }
+
+    private static Command GenerateRoot(CommandRunner runner, GlobalOptions globals)
+    {
+        var keyFile = new Option<string?>("--key-file") { Description = "File of unseal keys, one per line ('#' comments allowed); default: standard input" };
+        var command = new Command("generate-root", "Mint a new root token from a quorum of unseal keys (revoke it when done)") { keyFile };
+        runner.SetAction(command, globals, async (context, cancellationToken) =>
+        {
+            string text;
+            if (context.Value(keyFile) is { } path)
+            {
+                text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            else if (context.Environment.InputRedirected)
+            {
+                using var reader = new StreamReader(context.Environment.Input, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+                text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                throw CliException.Usage("give the unseal keys with --key-file or on standard input, one per line");
+            }
+
+            var keys = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
+            using var client = context.CreateClient();
+            var result = await client.SendAsync(HttpMethod.Post, "/v1/sys/generate-root", new JsonObject { ["keys"] = new JsonArray([.. keys.Select(k => JsonValue.Create(k))]) }, null, cancellationToken).ConfigureAwait(false);
+            if (!await context.WriteStructuredAsync(result).ConfigureAwait(false))
+            {
+                await context.Output.WriteLineAsync($"Root token (shown once; revoke it with 'coffer token revoke' when done): {Cells.Text(result["token"])}").ConfigureAwait(false);
+            }
+
+            return CliExitCode.Ok;
+        });
+        return command;
     }
 
     internal static async Task<string> ReadLineFromStdinAsync(CliEnvironment environment, string what, CancellationToken cancellationToken)

@@ -25,6 +25,8 @@ namespace Coffer.Server.Api;
 [JsonSerializable(typeof(InitRequest))]
 [JsonSerializable(typeof(InitResponse))]
 [JsonSerializable(typeof(UnsealRequest))]
+[JsonSerializable(typeof(GenerateRootRequest))]
+[JsonSerializable(typeof(GenerateRootResponse))]
 [JsonSerializable(typeof(SealStatus))]
 [JsonSerializable(typeof(KeyRingStatus))]
 [JsonSerializable(typeof(TokenCreateRequest))]

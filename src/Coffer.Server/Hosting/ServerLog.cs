@@ -29,4 +29,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(9, LogLevel.Error, "Version {Namespace}/{Name}@{Version} failed to decrypt: its ciphertext or wrapped key does not match its record")]
     public static partial void DecryptFailed(ILogger logger, string @namespace, string name, long version);
+
+    [LoggerMessage(10, LogLevel.Warning, "A root token was generated from a quorum of unseal keys (accessor {Accessor})")]
+    public static partial void RootGenerated(ILogger logger, string accessor);
+
+    [LoggerMessage(11, LogLevel.Warning, "Root token generation refused: the unseal keys given do not reconstruct the root key")]
+    public static partial void GenerateRootRefused(ILogger logger);
 }

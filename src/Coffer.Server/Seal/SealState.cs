@@ -13,7 +13,7 @@ namespace Coffer.Server.Seal;
 /// Holds the root key and the decrypted key ring while unsealed, and nothing while sealed.
 /// Changes to the ring (rotate, retire) are serialised and appended to storage before use.
 /// </summary>
-internal sealed class SealState(IInstallationStore store, TimeProvider time, ILogger<SealState> logger)
+internal sealed class SealState(IInstallationStore store, ITokenStore tokens, TimeProvider time, ILogger<SealState> logger)
 {
     private readonly Lock shareLock = new();
     private readonly SemaphoreSlim ringGate = new(1, 1);
@@ -123,6 +123,63 @@ internal sealed class SealState(IInstallationStore store, TimeProvider time, ILo
         }
 
         return await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Mints a new root token when a quorum of unseal shares proves the operators agree: no root token has to be kept
+    /// between emergencies. The shares must reconstruct the root key this server is unsealed with.
+    /// </summary>
+    public async Task<string> GenerateRootAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var current = unsealed ?? throw Sealed();
+        var record = await LoadInstallationAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new CofferException(ErrorKind.Conflict, "NotInitialized", "Coffer is not initialised");
+        var shares = new List<byte[]>();
+        try
+        {
+            foreach (var (key, index) in keys.Select((k, i) => (k, i)))
+            {
+                var share = UnsealShare.TryDecode(key)
+                    ?? throw CofferException.Invalid("InvalidUnsealKey", $"keys[{index}] is not a valid share (base64 of 33 bytes)", $"keys[{index}]");
+                if (shares.Any(s => s[0] == share[0]))
+                {
+                    throw CofferException.Invalid("DuplicateUnsealKey", $"keys[{index}] repeats a share already given", $"keys[{index}]");
+                }
+
+                shares.Add(share);
+            }
+
+            if (shares.Count < record.Threshold)
+            {
+                throw CofferException.Invalid("NotEnoughShares", $"{record.Threshold} unseal keys are needed, {shares.Count} given", "keys");
+            }
+
+            var rootKey = ShamirSecretSharing.Combine(shares);
+            try
+            {
+                if (!CryptographicOperations.FixedTimeEquals(rootKey, current.RootKey))
+                {
+                    ServerLog.GenerateRootRefused(logger);
+                    throw new CofferException(ErrorKind.Forbidden, "GenerateRootRefused", "the unseal keys given do not reconstruct this server's root key");
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(rootKey);
+            }
+        }
+        finally
+        {
+            foreach (var share in shares)
+            {
+                CryptographicOperations.ZeroMemory(share);
+            }
+        }
+
+        var (token, issued) = IssuedToken.Create("root", isRoot: true, time.GetUtcNow(), expiresAt: null, parentAccessor: null);
+        await tokens.AddAsync(issued, cancellationToken).ConfigureAwait(false);
+        ServerLog.RootGenerated(logger, issued.Accessor);
+        return token;
     }
 
     public void ResetProgress()

@@ -23,6 +23,14 @@ internal static class SysEndpoints
             seal.Seal();
             return Results.Json(await seal.GetStatusAsync(ct).ConfigureAwait(false), ApiJsonContext.Default.SealStatus);
         }).RequireAccess("seal", "sys").Produces<SealStatus>();
+        // The unseal keys are the credential: a quorum of operators can always get a root token back.
+        sys.MapPost("/generate-root", async (HttpContext context, SealState seal) =>
+        {
+            var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.GenerateRootRequest, ApiJson.DefaultMaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            var token = await seal.GenerateRootAsync(request.Keys ?? [], context.RequestAborted).ConfigureAwait(false);
+            context.Response.Headers.CacheControl = "no-store";
+            await ApiJson.WriteAsync(context.Response, new GenerateRootResponse(token), ApiJsonContext.Default.GenerateRootResponse, context.RequestAborted).ConfigureAwait(false);
+        }).AllowAnonymous().Accepts<GenerateRootRequest>("application/json").Produces<GenerateRootResponse>();
         sys.MapGet("/keys", KeysAsync).RequireAccess("get", "keys").Produces<KeyRingStatus>();
         sys.MapPost("/keys/rotate", async (SealState seal, RewrapRunner rewrap, IRewrapStore store, CancellationToken ct) =>
         {
