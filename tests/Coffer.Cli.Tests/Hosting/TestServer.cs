@@ -22,12 +22,13 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The dev server's root token; null for a production-mode server until it is initialised.</summary>
     public string? RootToken { get; }
 
-    public static async Task<TestServer> StartDevAsync()
+    public static async Task<TestServer> StartDevAsync(Func<string, CofferServerOptions, CofferServerOptions>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("coffer-cli-test-").FullName;
         var output = new StringWriter();
+        var options = new CofferServerOptions { Dev = true, Listen = "127.0.0.1:0", DataDirectory = Path.Combine(folder, "data"), LogLevel = LogLevel.Warning };
         var server = await StartAsync(
-            new CofferServerOptions { Dev = true, Listen = "127.0.0.1:0", DataDirectory = Path.Combine(folder, "data"), LogLevel = LogLevel.Warning },
+            configure is null ? options : configure(folder, options),
             output,
             folder).ConfigureAwait(false);
         var line = output.ToString().Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal));
