@@ -35,6 +35,9 @@ public sealed record CofferServerOptions
     /// <summary>Trust this cluster's service-account tokens for <c>POST /v1/auth/kubernetes/login</c>.</summary>
     public IdentityProviderOptions? KubernetesAuth { get; init; }
 
+    /// <summary>Or check service-account logins online through this cluster's TokenReview API.</summary>
+    public TokenReviewOptions? KubernetesTokenReview { get; init; }
+
     /// <summary>Trust this identity provider's ID tokens for <c>POST /v1/auth/oidc/login</c>.</summary>
     public IdentityProviderOptions? OidcAuth { get; init; }
 

@@ -23,6 +23,9 @@ internal static class ServerCommand
         var k8sIssuer = new Option<string?>("--kubernetes-issuer") { Description = "Accept service-account logins from this cluster issuer (its 'iss')" };
         var k8sJwks = new Option<string?>("--kubernetes-jwks") { Description = "The cluster's service-account signing keys: a JWKS file (kubectl get --raw /openid/v1/jwks)" };
         var k8sAudience = new Option<string[]>("--kubernetes-audience") { Description = "Audience service-account tokens must carry (repeatable; default: coffer)" };
+        var k8sApi = new Option<string?>("--kubernetes-api") { Description = "Check service-account logins online via this API server's TokenReview (instead of --kubernetes-jwks)" };
+        var k8sToken = new Option<string?>("--kubernetes-token-file") { Description = "Coffer's own token for --kubernetes-api (default: the pod's service-account token)" };
+        var k8sCa = new Option<string?>("--kubernetes-ca") { Description = "PEM CA of --kubernetes-api (default: the pod's service-account ca.crt)" };
         var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "Accept people's ID tokens from this OIDC issuer" };
         var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The identity provider's signing keys: a JWKS file" };
         var oidcAudience = new Option<string[]>("--oidc-audience") { Description = "Client ID that ID tokens must be issued for (repeatable)" };
@@ -30,7 +33,7 @@ internal static class ServerCommand
         var oidcGroups = new Option<string>("--oidc-groups-claim") { Description = "Claim listing the user's groups", DefaultValueFactory = _ => "groups" };
         var command = new Command("server", "Run the Coffer server")
         {
-            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, k8sIssuer, k8sJwks, k8sAudience, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
+            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, k8sIssuer, k8sJwks, k8sAudience, k8sApi, k8sToken, k8sCa, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +50,15 @@ internal static class ServerCommand
                     InsecureListen = parse.GetValue(insecure),
                     UnsealKeyFile = parse.GetValue(unsealKeyFile),
                     KubernetesAuth = Provider(parse.GetValue(k8sIssuer), parse.GetValue(k8sJwks), parse.GetValue(k8sAudience) is { Length: > 0 } k ? k : ["coffer"], "kubernetes"),
+                    KubernetesTokenReview = parse.GetValue(k8sApi) is { } api
+                        ? new TokenReviewOptions
+                        {
+                            ApiServer = Uri.TryCreate(api, UriKind.Absolute, out var apiUri) ? apiUri : throw new CofferException(ErrorKind.Invalid, "InvalidLogin", "--kubernetes-api must be a URL"),
+                            TokenPath = parse.GetValue(k8sToken) ?? InCluster("token"),
+                            CaPath = parse.GetValue(k8sCa) ?? InCluster("ca.crt"),
+                            Audiences = parse.GetValue(k8sAudience) is { Length: > 0 } ra ? ra : ["coffer"],
+                        }
+                        : null,
                     OidcAuth = Provider(parse.GetValue(oidcIssuer), parse.GetValue(oidcJwks), parse.GetValue(oidcAudience) ?? [], "oidc") is { } oidc
                         ? oidc with { UsernameClaim = parse.GetValue(oidcUser)!, GroupsClaim = parse.GetValue(oidcGroups)! }
                         : null,
@@ -63,6 +75,9 @@ internal static class ServerCommand
         });
         return command;
     }
+
+    private static string? InCluster(string file) =>
+        Path.Combine("/var/run/secrets/kubernetes.io/serviceaccount", file) is var path && File.Exists(path) ? path : null;
 
     private static IdentityProviderOptions? Provider(string? issuer, string? jwks, string[] audiences, string prefix) =>
         (issuer, jwks) switch

@@ -31,11 +31,23 @@ internal static class LoginEndpoints
 
     private static async Task KubernetesLoginAsync(HttpContext context, LoginMethods methods, JwtValidator validator, ILoginRoleStore roles, ITokenStore tokens, IAccessStore access, TimeProvider time)
     {
-        var issuer = methods.Kubernetes ?? throw NotEnabled("kubernetes");
+        if (methods.Kubernetes is null && methods.TokenReview is null)
+        {
+            throw NotEnabled("kubernetes");
+        }
+
         var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.KubernetesLoginRequest, ApiJson.DefaultMaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         var roleName = string.IsNullOrEmpty(request.Role) ? throw CofferException.Invalid("MissingField", "role is required", "role") : request.Role;
-        var jwt = await validator.ValidateAsync(request.Jwt ?? throw CofferException.Invalid("MissingField", "jwt is required", "jwt"), issuer, context.RequestAborted).ConfigureAwait(false);
-        var account = ServiceAccountName.FromJwt(jwt);
+        var token = request.Jwt ?? throw CofferException.Invalid("MissingField", "jwt is required", "jwt");
+        if (token.Length > JwtValidator.MaxTokenLength)
+        {
+            throw new CofferException(ErrorKind.Unauthenticated, "MalformedToken", "the token is too long");
+        }
+
+        // Offline against the issuer's keys when configured; otherwise the cluster itself judges the token.
+        var account = methods.Kubernetes is { } issuer
+            ? ServiceAccountName.FromJwt(await validator.ValidateAsync(token, issuer, context.RequestAborted).ConfigureAwait(false))
+            : ServiceAccountName.FromUserName((await methods.TokenReview!.ReviewAsync(token, methods.ReviewAudiences, context.RequestAborted).ConfigureAwait(false)).UserName);
         var role = await roles.GetAsync(roleName, context.RequestAborted).ConfigureAwait(false);
 
         // An unknown role and one that does not admit this account read the same, so roles cannot be probed.

@@ -10,13 +10,54 @@ internal sealed class LoginMethods
         Kubernetes = Issuer(options.KubernetesAuth);
         Oidc = Issuer(options.OidcAuth);
         OidcSettings = options.OidcAuth;
+        if (options.KubernetesTokenReview is { } review)
+        {
+            TokenReview = new TokenReviewClient(ReviewHttpClient(review));
+            ReviewAudiences = review.Audiences;
+        }
     }
+
+    public TokenReviewClient? TokenReview { get; }
+
+    public IReadOnlyList<string> ReviewAudiences { get; } = [];
 
     public JwtIssuerOptions? Kubernetes { get; }
 
     public JwtIssuerOptions? Oidc { get; }
 
     public IdentityProviderOptions? OidcSettings { get; }
+
+    /// <summary>Coffer's own credentials for the API server: its token as bearer, and the cluster's CA if given.</summary>
+    private static HttpClient ReviewHttpClient(TokenReviewOptions review)
+    {
+        var handler = new SocketsHttpHandler();
+        if (review.CaPath is { } caPath)
+        {
+            var authority = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null)
+                {
+                    return false;
+                }
+
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(authority);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == System.Net.Security.SslPolicyErrors.None
+                    && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            };
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = review.ApiServer, Timeout = TimeSpan.FromSeconds(10) };
+        if (review.TokenPath is { } tokenPath)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(tokenPath).Trim());
+        }
+
+        return client;
+    }
 
     private static JwtIssuerOptions? Issuer(IdentityProviderOptions? provider)
     {

@@ -17,6 +17,15 @@ internal sealed record ServiceAccountName(string Namespace, string Name)
     /// Reads the account from <c>sub</c> and the <c>kubernetes.io</c> claim. Both are required and must agree:
     /// a token from some other issuer that merely looks like a service-account subject must not pass as one.
     /// </summary>
+    /// <summary>Reads the account from the user name the cluster's TokenReview answered with.</summary>
+    public static ServiceAccountName FromUserName(string userName)
+    {
+        var parts = userName.StartsWith(SubjectPrefix, StringComparison.Ordinal) ? userName[SubjectPrefix.Length..].Split(':') : [];
+        return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0
+            ? new ServiceAccountName(parts[0], parts[1])
+            : throw NotAServiceAccount("the reviewed token does not belong to a service account");
+    }
+
     public static ServiceAccountName FromJwt(ValidatedJwt jwt)
     {
         ArgumentNullException.ThrowIfNull(jwt);

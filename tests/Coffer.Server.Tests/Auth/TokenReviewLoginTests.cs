@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Tests.Hosting;
+using Coffer.Server.Tests.Kubernetes;
+
+namespace Coffer.Server.Tests.Auth;
+
+/// <summary>Service-account login checked online: the server asks the (fake) cluster's TokenReview API about the token.</summary>
+public sealed class TokenReviewLoginTests : IAsyncLifetime
+{
+    private FakeKubernetesApi cluster = null!;
+    private TestServer server = null!;
+
+    public async Task InitializeAsync()
+    {
+        cluster = await FakeKubernetesApi.StartAsync();
+        server = await TestServer.StartDevAsync(configure: (folder, options) =>
+            options with { KubernetesTokenReview = new TokenReviewOptions { ApiServer = cluster.BaseAddress, Audiences = ["coffer"] } });
+        await server.PutJsonAsync("/v1/auth/kubernetes/roles/apps", """{"boundServiceAccountNames":["api"],"boundNamespaces":["shop"]}""");
+        server.UseToken(null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        await cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Login_ClusterVouchesForToken_IssuesTokenForTheServiceAccount()
+    {
+        cluster.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts", "system:serviceaccounts:shop"], ["coffer"]);
+
+        var issued = await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
+
+        Assert.Equal("system:serviceaccount:shop:api", (string?)issued["user"]);
+        Assert.Equal("opaque-sa-token", (string?)cluster.Requests.Single().Body!["spec"]!["token"]);
+    }
+
+    [Fact]
+    public async Task Login_ClusterRejectsToken_Is401()
+    {
+        using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/auth/kubernetes/login", """{"role":"apps","jwt":"unknown-token"}""");
+
+        await TestServer.AssertErrorAsync(response, 401, "TokenReviewRejected");
+    }
+
+    [Fact]
+    public async Task Login_ClusterDown_Is503()
+    {
+        cluster.FailRequests = true;
+
+        using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
+
+        await TestServer.AssertErrorAsync(response, 503, "TokenReviewUnavailable");
+    }
+
+    [Fact]
+    public async Task Login_AccountOfAnotherNamespace_Is403()
+    {
+        cluster.AddToken("other-token", "system:serviceaccount:billing:api", ["system:serviceaccounts"], ["coffer"]);
+
+        using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/auth/kubernetes/login", """{"role":"apps","jwt":"other-token"}""");
+
+        await TestServer.AssertErrorAsync(response, 403, "LoginDenied");
+    }
+}
