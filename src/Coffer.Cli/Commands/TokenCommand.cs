@@ -107,7 +107,7 @@ internal static class TokenCommand
 
     private static Command Revoke(CommandRunner runner, GlobalOptions globals)
     {
-        var accessor = new Argument<string>("ACCESSOR") { Description = "Token accessor" };
+        var accessor = new Argument<string>("ACCESSOR") { Description = "Token accessor, or 'self' for the token in use" };
         var alone = new Option<bool>("--orphan") { Description = "Revoke only this token; tokens created from it live on" };
         var command = new Command("revoke", "Revoke a token and, unless --orphan, every token created from it") { accessor, alone };
         runner.SetAction(command, globals, async (context, cancellationToken) =>

@@ -105,17 +105,18 @@ internal static class TokenEndpoints
         var request = context.Request.ContentLength is null or 0
             ? new TokenRenewRequest()
             : await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.TokenRenewRequest, ApiJson.DefaultMaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var asked = request.Increment is null ? (TimeSpan?)null : ParseDuration(request.Increment, "increment");
         var record = await FindAsync(context, store, authorizer, "update", accessor).ConfigureAwait(false);
         if (!record.Renewable || record.Ttl is null)
         {
-            throw CofferException.Conflict("TokenNotRenewable", $"token {accessor} is not renewable");
+            throw CofferException.Conflict("TokenNotRenewable", $"token {record.Accessor} is not renewable");
         }
 
         var now = time.GetUtcNow();
-        var increment = request.Increment is null ? record.Ttl.Value : ParseDuration(request.Increment, "increment");
+        var increment = asked ?? record.Ttl.Value;
         var expires = Earliest(now + increment, record.MaxExpiresAt)!.Value;
-        await store.RenewAsync(accessor, expires, context.RequestAborted).ConfigureAwait(false);
-        authenticator.Forget([accessor]);
+        await store.RenewAsync(record.Accessor, expires, context.RequestAborted).ConfigureAwait(false);
+        authenticator.Forget([record.Accessor]);
         await ApiJson.WriteAsync(context.Response, ToResponse(record with { ExpiresAt = expires }, null), ApiJsonContext.Default.TokenResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -127,16 +128,24 @@ internal static class TokenEndpoints
             "false" => false,
             _ => throw CofferException.Invalid("InvalidField", "descendants must be true or false", "descendants"),
         };
-        await FindAsync(context, store, authorizer, "delete", accessor).ConfigureAwait(false);
-        var revoked = await store.RevokeAsync(accessor, descendants, context.RequestAborted).ConfigureAwait(false);
+        var record = await FindAsync(context, store, authorizer, "delete", accessor).ConfigureAwait(false);
+        var revoked = await store.RevokeAsync(record.Accessor, descendants, context.RequestAborted).ConfigureAwait(false);
         authenticator.Forget(revoked);
         await ApiJson.WriteAsync(context.Response, new TokenRevoked(revoked), ApiJsonContext.Default.TokenRevoked, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>The caller's own token is always theirs to see; any other needs the verb on tokens, and is 403 whether or not it exists.</summary>
+    /// <summary>
+    /// The caller's own token (its accessor, or <c>self</c>) is always theirs to see, renew and revoke; any other needs
+    /// the verb on tokens, and is 403 whether or not it exists.
+    /// </summary>
     private static async Task<TokenRecord> FindAsync(HttpContext context, ITokenStore store, IAccessAuthorizer authorizer, string verb, string accessor)
     {
         var caller = context.Caller();
+        if (accessor == "self")
+        {
+            accessor = caller.Accessor;
+        }
+
         if (accessor != caller.Accessor)
         {
             var request = new AccessAttributes(verb, Resource, null, accessor);
