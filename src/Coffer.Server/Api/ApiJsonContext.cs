@@ -14,6 +14,7 @@ namespace Coffer.Server.Api;
     AllowDuplicateProperties = false,
     RespectNullableAnnotations = true,
     NumberHandling = JsonNumberHandling.Strict,
+    UseStringEnumConverter = true,
     MaxDepth = 16)]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(SecretWriteRequest))]

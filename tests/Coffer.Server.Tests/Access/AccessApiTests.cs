@@ -186,6 +186,7 @@ public sealed class AccessApiTests : IAsyncLifetime
         Assert.Contains("TokenWithoutExpiry", codes);
         Assert.DoesNotContain("UnknownSubject", findings.Where(f => ((string?)f!["object"])!.Contains("readers", StringComparison.Ordinal)).Select(f => (string?)f!["code"]));
         Assert.All(findings, f => Assert.False(string.IsNullOrEmpty((string?)f!["fix"])));
+        Assert.All(findings, f => Assert.Contains((string?)f!["severity"], new[] { "Low", "Medium", "High", "Critical" }));
     }
 
     [Fact]
