@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Coffer.Core.Errors;
 using Coffer.Server.Access;
 using Coffer.Server.Api;
+using Coffer.Server.Audit;
 using Coffer.Server.Auth;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
@@ -37,7 +38,14 @@ public static class CofferServer
         WebApplication? app = null;
         try
         {
-            app = Build(options, storage);
+            var auditDirectory = options.AuditDirectory ?? Path.Combine(dataDirectory ?? Environment.CurrentDirectory, dataDirectory is null ? "coffer-audit" : "audit");
+            app = Build(options, storage, auditDirectory);
+            if (app.Services.GetService<AuditLog>() is { } audit)
+            {
+                // Each start is on record, signed, so the checkpoint endpoint always has one to hand out.
+                await audit.CheckpointAsync(final: false, cancellationToken).ConfigureAwait(false);
+            }
+
             var seal = app.Services.GetRequiredService<SealState>();
             string? rootToken = null;
             if (options.Dev)
@@ -93,7 +101,7 @@ public static class CofferServer
         }
     }
 
-    private static WebApplication Build(CofferServerOptions options, StorageBackend storage)
+    private static WebApplication Build(CofferServerOptions options, StorageBackend storage, string auditDirectory)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -131,6 +139,18 @@ public static class CofferServer
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
+        if (options.Audit)
+        {
+            // The container disposes it after the host stops, which writes the final checkpoint.
+            services.AddSingleton(sp => AuditLog.Open(
+                Path.Combine(auditDirectory, "audit.log"),
+                AuditSigner.LoadOrCreate(auditDirectory),
+                options.TimeProvider,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer.Audit"),
+                options.AuditCheckpointInterval,
+                options.AuditSinkWrapper));
+        }
+
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Coffer API";
@@ -139,6 +159,12 @@ public static class CofferServer
         }));
 
         var app = builder.Build();
+        if (options.Audit)
+        {
+            _ = app.Services.GetRequiredService<AuditLog>();
+            app.UseMiddleware<AuditMiddleware>();
+        }
+
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(context =>
         {
@@ -161,6 +187,7 @@ public static class CofferServer
         NamespaceEndpoints.Map(app);
         LoginEndpoints.Map(app);
         AccessEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         SecretEndpoints.Map(app);
         return app;
     }

@@ -32,6 +32,18 @@ public sealed record CofferServerOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Where the audit log and its checkpoint signing key live; default: <c>audit</c> in the data folder.</summary>
+    public string? AuditDirectory { get; init; }
+
+    /// <summary>How often a signed checkpoint is written (one is always written at shutdown).</summary>
+    public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Tests wrap the audit file sink to make it fail on demand.</summary>
+    internal Func<Audit.IAuditSink, Audit.IAuditSink>? AuditSinkWrapper { get; init; }
+
+    /// <summary>Off only for benchmarks that measure what auditing costs; a server without an audit log is not for production.</summary>
+    public bool Audit { get; init; } = true;
+
     /// <summary>Trust this cluster's service-account tokens for <c>POST /v1/auth/kubernetes/login</c>.</summary>
     public IdentityProviderOptions? KubernetesAuth { get; init; }
 

@@ -15,6 +15,8 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         }
         catch (CofferException e)
         {
+            // For the audit entry: the reason is stable and the message names fields and rules, never values.
+            context.Items[typeof(CofferException)] = e;
             await WriteAsync(context, ErrorStatus.For(e.Kind), e.Reason, e.Message, e.Field).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

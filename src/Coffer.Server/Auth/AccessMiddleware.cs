@@ -1,6 +1,7 @@
 using Coffer.Core.Access;
 using Coffer.Core.Errors;
 using Coffer.Server.Access;
+using Coffer.Server.Audit;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Coffer.Server.Auth;
@@ -28,6 +29,7 @@ internal sealed class AccessMiddleware(RequestDelegate next, TokenAuthenticator 
         context.Items[typeof(CallerIdentity)] = caller;
         if (required.ChecksItself)
         {
+            context.Items[typeof(AuditFacts)] = new AuditFacts(null, null, null, null, "checked by the endpoint", null);
             await next(context).ConfigureAwait(false);
             return;
         }
@@ -38,6 +40,7 @@ internal sealed class AccessMiddleware(RequestDelegate next, TokenAuthenticator 
             context.Request.RouteValues["namespace"] as string,
             context.Request.RouteValues["name"] as string);
         var verdict = await authorizer.AuthorizeAsync(caller, request, context.RequestAborted).ConfigureAwait(false);
+        context.Items[typeof(AuditFacts)] = new AuditFacts(request.Verb, request.Resource, request.Namespace, request.Name, verdict.Allowed ? "allow" : "deny", verdict.Reason);
         if (!verdict.Allowed)
         {
             if (!required.FilteredList || (request.Namespace is { } listed && !await MaySeeNamespaceAsync(caller, listed, context.RequestAborted).ConfigureAwait(false)))

@@ -35,4 +35,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(11, LogLevel.Warning, "Root token generation refused: the unseal keys given do not reconstruct the root key")]
     public static partial void GenerateRootRefused(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Error, "Audit sink {Sink} failed ({ExceptionType}); requests are refused while no sink can write")]
+    public static partial void AuditSinkFailed(ILogger logger, string sink, string exceptionType);
 }

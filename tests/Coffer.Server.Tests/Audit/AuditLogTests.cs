@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Audit;
+using Coffer.Server.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffer.Server.Tests.Audit;
+
+/// <summary>Every request on record, no value in it, a chain and signed checkpoints that expose any tampering, and fail-closed sinks.</summary>
+public sealed class AuditLogTests : IAsyncLifetime
+{
+    private const string SecretValue = "audit-canary-7f3a9c";
+    private readonly string auditFolder = Directory.CreateTempSubdirectory("coffer-audit-test-").FullName;
+    private SwitchableSink? sink;
+    private TestServer? server;
+
+    private string LogPath => Path.Combine(auditFolder, "audit.log");
+
+    private string PublicKey => File.ReadAllText(Path.Combine(auditFolder, "audit-signing-key.pub.pem"));
+
+    public async Task InitializeAsync()
+    {
+        server = await TestServer.StartDevAsync(configure: (_, options) => options with
+        {
+            AuditDirectory = auditFolder,
+            AuditSinkWrapper = inner => sink = new SwitchableSink(inner),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        Directory.Delete(auditFolder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Requests_AllowedDeniedAndUnauthenticated_AreRecordedWithoutValuesOrTokens()
+    {
+        await server!.PutSecretAsync("default", "db", new Dictionary<string, string> { ["password"] = SecretValue });
+        await server.GetSecretAsync("default", "db");
+        var token = (await server.PostJsonAsync("/v1/tokens", """{"ttl":"1h","user":"nobody"}"""))["token"]!.GetValue<string>();
+        server.UseToken(token);
+        using var denied = await server.Client.GetAsync("/v1/namespaces/default/secrets/db");
+        server.UseToken("cfr_not-a-real-token");
+        using var unknown = await server.Client.GetAsync("/v1/namespaces/default/secrets/db");
+        var rootToken = server.RootToken!;
+        await StopAsync();
+
+        var text = await File.ReadAllTextAsync(LogPath);
+        var entries = Entries();
+        var reads = entries.Where(e => (string?)e["path"] == "/v1/namespaces/default/secrets/db" && (string?)e["method"] == "GET").ToList();
+
+        Assert.DoesNotContain(SecretValue, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(rootToken, text, StringComparison.Ordinal);
+        Assert.Equal(["allow", "deny", null], reads.Select(e => (string?)e["decision"]));
+        Assert.Equal([200, 403, 401], reads.Select(e => (int)e["status"]!));
+        Assert.Equal(["root", "nobody", null], reads.Select(e => (string?)e["user"]));
+        Assert.All(reads.Take(2), e => Assert.False(string.IsNullOrEmpty((string?)e["accessor"])));
+        var put = entries.Where(e => (string?)e["method"] == "PUT").ToList();
+        Assert.Equal(["RequestReceived", "ResponseComplete"], put.Select(e => (string?)e["stage"]));
+        Assert.Equal((string?)put[0]["requestId"], (string?)put[1]["requestId"]);
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+    }
+
+    public static TheoryData<string> Tampering => ["edit", "remove", "reorder", "truncate", "rewrite-chain"];
+
+    [Theory]
+    [MemberData(nameof(Tampering))]
+    public async Task Verify_EachKindOfTampering_IsDetected(string kind)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await server!.PutSecretAsync("default", $"s{i}", new Dictionary<string, string> { ["v"] = "x" });
+        }
+
+        await StopAsync();
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+        var lines = File.ReadAllLines(LogPath).ToList();
+        switch (kind)
+        {
+            case "edit":
+                lines[3] = lines[3].Replace("\"status\":200", "\"status\":404", StringComparison.Ordinal).Replace("\"method\":\"PUT\"", "\"method\":\"GET\"", StringComparison.Ordinal);
+                break;
+            case "remove":
+                lines.RemoveAt(4);
+                break;
+            case "reorder":
+                (lines[4], lines[5]) = (lines[5], lines[4]);
+                break;
+            case "truncate":
+                lines.RemoveRange(lines.Count - 3, 3);
+                break;
+            case "rewrite-chain":
+                // Whoever edits an entry and recomputes every later hash still cannot sign the checkpoint that follows.
+                lines = Rechain(lines, 3);
+                break;
+        }
+
+        await File.WriteAllLinesAsync(LogPath, lines);
+        var result = AuditVerifier.Verify([LogPath], PublicKey);
+
+        Assert.False(result.Intact, kind);
+        Assert.False(string.IsNullOrEmpty(result.Problem));
+    }
+
+    [Fact]
+    public async Task Verify_TruncatedWhileOpen_IsDetectedAgainstAKeptCheckpoint()
+    {
+        await server!.PutSecretAsync("default", "a", new Dictionary<string, string> { ["v"] = "x" });
+        var log = server.Server.Services.GetRequiredService<AuditLog>();
+        await log.CheckpointAsync(final: false, CancellationToken.None);
+        var kept = System.Text.Json.JsonSerializer.Serialize(log.LatestCheckpoint!, AuditJsonContext.Default.AuditEntry);
+        var lines = File.ReadAllLines(LogPath);
+        var cut = Path.Combine(auditFolder, "cut.log");
+        await File.WriteAllLinesAsync(cut, lines[..^2]);
+
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey, kept, open: true).Intact);
+        Assert.False(AuditVerifier.Verify([cut], PublicKey, kept, open: true).Intact);
+    }
+
+    [Fact]
+    public async Task DeadSink_RefusesRequestsBeforeActing_ThenResumes()
+    {
+        sink!.Dead = true;
+        using var write = await server!.PutJsonAsync("/v1/namespaces/default/secrets/while-dead", """{"stringData":{"v":"x"}}""");
+        using var read = await server.Client.GetAsync("/v1/namespaces/default/secrets");
+        sink.Dead = false;
+        using var missing = await server.Client.GetAsync("/v1/namespaces/default/secrets/while-dead");
+        await server.PutSecretAsync("default", "after", new Dictionary<string, string> { ["v"] = "x" });
+        await StopAsync();
+
+        await TestServer.AssertErrorAsync(write, 503, "AuditUnavailable");
+        await TestServer.AssertErrorAsync(read, 503, "AuditUnavailable");
+        await TestServer.AssertErrorAsync(missing, 404);
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+    }
+
+    [Fact]
+    public async Task Restart_ContinuesTheChain()
+    {
+        await server!.PutSecretAsync("default", "a", new Dictionary<string, string> { ["v"] = "x" });
+        var data = server.DataDirectory;
+        await StopAsync();
+        await using (var again = await TestServer.StartDevAsync(configure: (_, options) => options with { AuditDirectory = auditFolder }))
+        {
+            await again.PutSecretAsync("default", "b", new Dictionary<string, string> { ["v"] = "y" });
+        }
+
+        var result = AuditVerifier.Verify([LogPath], PublicKey);
+
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(2, Entries().Count(e => (string?)e["kind"] == "checkpoint" && (bool?)e["final"] == true));
+        Assert.NotNull(data);
+    }
+
+    private async Task StopAsync()
+    {
+        await server!.DisposeAsync();
+        server = null;
+    }
+
+    private List<JsonNode> Entries() =>
+        File.ReadAllLines(LogPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!["entry"]!).ToList();
+
+    /// <summary>Edits line <paramref name="at"/> and recomputes every hash after it, as an attacker without the signing key could.</summary>
+    private static List<string> Rechain(List<string> lines, int at)
+    {
+        var result = new List<string>();
+        var previous = AuditChain.Genesis;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var node = JsonNode.Parse(lines[i])!;
+            var entry = node["entry"]!.AsObject();
+            entry["prev"] = previous;
+            if (i == at)
+            {
+                entry["status"] = 418;
+            }
+
+            var json = entry.ToJsonString();
+            previous = AuditChain.Hash(previous, System.Text.Encoding.UTF8.GetBytes(json));
+            result.Add($"{{\"entry\":{json},\"hash\":\"{previous}\"}}");
+        }
+
+        return result;
+    }
+}
