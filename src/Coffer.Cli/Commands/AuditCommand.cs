@@ -46,6 +46,7 @@ internal static class AuditCommand
 
         command.Subcommands.Add(verify);
         command.Subcommands.Add(latest);
+        command.Subcommands.Add(AuditSearchCommand.Create(runner, globals));
         return command;
     }
 }

@@ -38,6 +38,27 @@ public sealed class AuditCommandTests : CliServerTests, IDisposable
         Assert.DoesNotContain("hunter2", File.ReadAllText(LogPath), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Search_ByUserSecretAndDecision_FindsTheRequests()
+    {
+        await Cli.SucceedAsync("secret", "put", "db", "--from-literal", "password=hunter2");
+        await Cli.SucceedAsync("secret", "put", "other", "--from-literal", "k=v");
+        await Cli.SucceedAsync("secret", "get", "db");
+        var token = System.Text.Json.Nodes.JsonNode.Parse((await Cli.SucceedAsync("token", "create", "--ttl", "1h", "--user", "mallory", "-o", "json")).Output)!["token"]!.ToString();
+        await Cli.RunAsync("secret", "get", "db", "--token", token);
+
+        var aboutDb = System.Text.Json.Nodes.JsonNode.Parse((await Cli.SucceedAsync("audit", "search", LogPath, "--secret", "db", "-o", "json")).Output)!.AsArray();
+        var denied = await Cli.SucceedAsync("audit", "search", LogPath, "--decision", "deny");
+        var mallory = System.Text.Json.Nodes.JsonNode.Parse((await Cli.SucceedAsync("audit", "search", LogPath, "--user", "mallory", "-o", "json")).Output)!.AsArray();
+        var future = System.Text.Json.Nodes.JsonNode.Parse((await Cli.SucceedAsync("audit", "search", LogPath, "--since", "2999-01-01T00:00:00Z", "-o", "json")).Output)!.AsArray();
+
+        Assert.Equal(3, aboutDb.Count);
+        Assert.Contains("mallory", denied.Output, StringComparison.Ordinal);
+        Assert.Single(mallory);
+        Assert.Equal(403, (int)mallory[0]!["status"]!);
+        Assert.Empty(future);
+    }
+
     private protected override Task<TestServer> StartServerAsync() =>
         TestServer.StartDevAsync((_, options) => options with { AuditDirectory = auditFolder });
 }
