@@ -11,6 +11,7 @@ internal static class BenchmarkRun
     public const string Read = "read";
     public const string Write = "write";
     public const string RawInsert = "raw-insert";
+    public const string ReadNoAudit = "read-noaudit";
 
     public static async Task<BenchmarkReport> RunAsync(BenchmarkSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
@@ -24,6 +25,7 @@ internal static class BenchmarkRun
 
         await using var target = await CofferTarget.StartAsync(settings.PayloadBytes, cancellationToken).ConfigureAwait(false);
         await using var raw = await RawSqliteInserts.OpenAsync(settings.PayloadBytes, cancellationToken).ConfigureAwait(false);
+        await using var unaudited = await CofferTarget.StartAsync(settings.PayloadBytes, cancellationToken, audit: false).ConfigureAwait(false);
         await output.WriteLineAsync($"server {target.Address}").ConfigureAwait(false);
         if (settings.Breakdown)
         {
@@ -39,6 +41,7 @@ internal static class BenchmarkRun
             new(Read, $"GET /v1/namespaces/{CofferTarget.Namespace}/secrets/{CofferTarget.SecretName} (bearer token, {settings.PayloadBytes} B)", target.ReadAsync),
             new(Write, $"PUT /v1/namespaces/{CofferTarget.Namespace}/secrets/{CofferTarget.SecretName} ({settings.PayloadBytes} B, durable)", target.WriteAsync),
             new(RawInsert, $"raw SQLite INSERT of {settings.PayloadBytes} B, WAL, synchronous=FULL, one commit per row", raw.InsertAsync),
+            new(ReadNoAudit, "the same read on a second server with the audit log off", unaudited.ReadAsync),
         ];
 
         var samples = new Dictionary<(string Phase, int Concurrency), List<double>>();

@@ -43,7 +43,7 @@ internal sealed class CofferTarget : IAsyncDisposable
 
     public IServiceProvider Services => server.Services;
 
-    public static async Task<CofferTarget> StartAsync(int payloadBytes, CancellationToken cancellationToken)
+    public static async Task<CofferTarget> StartAsync(int payloadBytes, CancellationToken cancellationToken, bool audit = true)
     {
         var folder = Directory.CreateTempSubdirectory("coffer-bench-").FullName;
         var output = new StringWriter();
@@ -54,6 +54,7 @@ internal sealed class CofferTarget : IAsyncDisposable
             DataDirectory = Path.Combine(folder, "data"),
             // Per-request console logging would be measured instead of the server.
             LogLevel = LogLevel.Warning,
+            Audit = audit,
         };
         var server = await CofferServer.StartAsync(options, output, cancellationToken).ConfigureAwait(false);
         var token = output.ToString().Split('\n').Single(l => l.StartsWith(RootTokenPrefix, StringComparison.Ordinal))[RootTokenPrefix.Length..].Trim();
@@ -72,6 +73,12 @@ internal sealed class CofferTarget : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var data = Convert.ToBase64String(RandomNumberGenerator.GetBytes(payloadBytes));
         var target = new CofferTarget(server, client, folder, token, Encoding.UTF8.GetBytes($"{{\"data\":{{\"value\":\"{data}\"}}}}"));
+        using (var ns = new StringContent($"{{\"name\":\"{Namespace}\"}}", Encoding.UTF8, "application/json"))
+        using (var created = await client.PostAsync(new Uri(server.Address, "/v1/namespaces"), ns, cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(created, cancellationToken).ConfigureAwait(false);
+        }
+
         await target.WriteAsync(cancellationToken).ConfigureAwait(false);
         await target.CheckReadAsync(payloadBytes, cancellationToken).ConfigureAwait(false);
         return target;

@@ -26,10 +26,12 @@ internal static class AuditChain
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.AuditEntry);
         var hash = Hash(entry.Prev, json);
-        var line = new List<byte>(json.Length + 100);
-        line.AddRange("{\"entry\":"u8.ToArray());
-        line.AddRange(json);
-        line.AddRange(Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n"));
-        return ([.. line], hash);
+        var head = "{\"entry\":"u8;
+        var tail = Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n");
+        var line = new byte[head.Length + json.Length + tail.Length];
+        head.CopyTo(line);
+        json.CopyTo(line, head.Length);
+        tail.CopyTo(line, head.Length + json.Length);
+        return (line, hash);
     }
 }

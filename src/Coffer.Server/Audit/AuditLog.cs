@@ -57,8 +57,11 @@ internal sealed class AuditLog : IAsyncDisposable
         return new AuditLog([wrap is null ? file : wrap(file)], signer, time, logger, seq, head, checkpointInterval);
     }
 
-    /// <summary>Completes once the entry is durable in at least one sink; throws 503 <c>AuditUnavailable</c> if none took it.</summary>
-    public Task RecordAsync(AuditEntry template, CancellationToken cancellationToken) => EnqueueAsync(new AuditDraft(template), cancellationToken);
+    /// <summary>
+    /// Completes once at least one sink holds the entry (on stable storage if <paramref name="sync"/>); throws 503
+    /// <c>AuditUnavailable</c> if none took it. A later synced entry makes every earlier one stable too.
+    /// </summary>
+    public Task RecordAsync(AuditEntry template, bool sync, CancellationToken cancellationToken) => EnqueueAsync(new AuditDraft(template, Sync: sync), cancellationToken);
 
     public Task CheckpointAsync(bool final, CancellationToken cancellationToken) =>
         EnqueueAsync(new AuditDraft(Template(AuditEntry.CheckpointKind), final), cancellationToken);
@@ -111,12 +114,14 @@ internal sealed class AuditLog : IAsyncDisposable
             writing = true;
         }
 
-        if (lead)
-        {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
-        }
+        // The first writer writes its own batch, as a lone request always did: no thread hop on the read path.
+        return lead ? LeadAsync(pending, cancellationToken) : pending.Completion.Task.WaitAsync(cancellationToken);
+    }
 
-        return pending.Completion.Task.WaitAsync(cancellationToken);
+    private async Task LeadAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        await DrainAsync().ConfigureAwait(false);
+        await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DrainAsync()
@@ -166,7 +171,7 @@ internal sealed class AuditLog : IAsyncDisposable
         {
             try
             {
-                await sink.WriteAsync(lines, CancellationToken.None).ConfigureAwait(false);
+                await sink.WriteAsync(lines, batch.Any(p => p.Draft.Sync), CancellationToken.None).ConfigureAwait(false);
                 written++;
             }
 #pragma warning disable CA1031 // Any sink failure is reported and the next sink tried; none succeeding fails closed.

@@ -24,11 +24,12 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
 
         // A request that may change state is on record before it is acted on: if that cannot be written, nothing happens.
         var requestId = Guid.CreateVersion7().ToString("N");
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        if (!IsRead(context))
         {
             try
             {
-                await audit.RecordAsync(Received(context, requestId), context.RequestAborted).ConfigureAwait(false);
+                // Out of the process, not yet on disk: enough to refuse the change when no sink can write at all.
+                await audit.RecordAsync(Received(context, requestId), sync: false, context.RequestAborted).ConfigureAwait(false);
             }
             catch (CofferException e) when (e.Reason == "AuditUnavailable")
             {
@@ -51,7 +52,8 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
 
         try
         {
-            await audit.RecordAsync(Completed(context, requestId), context.RequestAborted).ConfigureAwait(false);
+            // A read's record leaves the process before its answer does; a change's (and with it the RequestReceived before it) is on disk.
+            await audit.RecordAsync(Completed(context, requestId), sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
             await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
         }
         catch (CofferException e) when (e.Reason == "AuditUnavailable")
@@ -64,6 +66,8 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
             CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         }
     }
+
+    private static bool IsRead(HttpContext context) => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
 
     private static async Task RefuseAsync(HttpContext context, CofferException e)
     {

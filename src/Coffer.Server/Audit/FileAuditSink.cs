@@ -1,6 +1,6 @@
 namespace Coffer.Server.Audit;
 
-/// <summary>JSON lines appended to a mode-0600 file and flushed to disk before a write completes.</summary>
+/// <summary>JSON lines appended to a mode-0600 file: handed to the OS before a write completes, and on disk when asked.</summary>
 internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
 {
     private FileStream? stream;
@@ -9,7 +9,7 @@ internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
 
     public string Path => path;
 
-    public async Task WriteAsync(IReadOnlyList<byte[]> lines, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<byte[]> lines, bool flushToDisk, CancellationToken cancellationToken)
     {
         try
         {
@@ -19,7 +19,7 @@ internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
                 await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
             }
 
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk);
         }
         catch
         {

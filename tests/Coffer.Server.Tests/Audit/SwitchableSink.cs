@@ -9,8 +9,8 @@ internal sealed class SwitchableSink(IAuditSink inner) : IAuditSink, IDisposable
 
     public string Name => inner.Name;
 
-    public Task WriteAsync(IReadOnlyList<byte[]> lines, CancellationToken cancellationToken) =>
-        Dead ? Task.FromException(new IOException("No space left on device")) : inner.WriteAsync(lines, cancellationToken);
+    public Task WriteAsync(IReadOnlyList<byte[]> lines, bool flushToDisk, CancellationToken cancellationToken) =>
+        Dead ? Task.FromException(new IOException("No space left on device")) : inner.WriteAsync(lines, flushToDisk, cancellationToken);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 }
