@@ -24,6 +24,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(ManifestCommand.Create(runner, "delete", "Delete the roles and bindings named in a YAML file", "/v1/access/delete"));
         root.Subcommands.Add(AuthCommand.Create(runner));
         root.Subcommands.Add(AccessCommand.Create(runner));
+        root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
