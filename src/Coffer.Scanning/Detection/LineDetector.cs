@@ -73,7 +73,9 @@ public sealed class LineDetector(RuleSet ruleSet)
             return false;
         }
 
-        return !rule.IsGeneric || !GenericStopwords.Any(s => secret.Contains(s, StringComparison.OrdinalIgnoreCase));
+        // Generic hits need letters and digits: identifiers and prose ("db-credentials", "Options.Value") have no digits.
+        return !rule.IsGeneric
+            || (secret.Any(char.IsAsciiDigit) && secret.Any(char.IsAsciiLetter) && !GenericStopwords.Any(s => secret.Contains(s, StringComparison.OrdinalIgnoreCase)));
     }
 
     private static Group SecretGroupOf(int? secretGroup, Match match)
