@@ -7,7 +7,7 @@ namespace Coffer.Scanning;
 public sealed record Finding(string RuleId, string Description, string Path, int Line, int Column, string Secret)
 {
     /// <summary>SHA-256 of rule, path and secret (not the line), so a baseline survives lines moving.</summary>
-    public string Fingerprint { get; } = ComputeFingerprint(RuleId, Path, Secret);
+    public string Fingerprint => ComputeFingerprint(RuleId, Path, Secret);
 
     public static string ComputeFingerprint(string ruleId, string path, string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{ruleId}\n{path}\n{secret}")));

@@ -98,10 +98,17 @@ public sealed class Scanner(ScanOptions options)
         var interesting = false;
         var allowedLines = new HashSet<int>();
         var number = 0;
+        var privateKey = new PrivateKeyCollector(findings);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             number++;
-            detector.Detect(path, number, line, findings);
+            var before = findings.Count;
+            if (!privateKey.Add(line))
+            {
+                detector.Detect(path, number, line, findings);
+                privateKey.Begin(before);
+            }
+
             if (buffer is null)
             {
                 continue;

@@ -136,4 +136,17 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(1, result.Suppressed);
         Assert.DoesNotContain(Token, await File.ReadAllTextAsync(baselinePath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ScanPathsAsync_TwoPrivateKeysInOneFile_DifferentFingerprints()
+    {
+        Write("keys.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIEAAAFIRSTKEYBODY\n-----END RSA PRIVATE KEY-----\n-----BEGIN RSA PRIVATE KEY-----\nMIIEBBBSECONDKEYBODY\n-----END RSA PRIVATE KEY-----\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal([1, 4], result.Findings.Select(f => f.Line));
+        Assert.NotEqual(result.Findings[0].Fingerprint, result.Findings[1].Fingerprint);
+        Assert.Contains("FIRSTKEYBODY", result.Findings[0].Secret, StringComparison.Ordinal);
+        Assert.Equal("----****", result.Findings[0].MaskedSecret);
+    }
 }

@@ -58,7 +58,7 @@ internal static class CodeHostingRules
             $"CLOJARS_PASSWORD=CLOJARS_{Lower(60)}", "CLOJARS_PASSWORD=CLOJARS_"),
         new("artifactory-api-key", "JFrog Artifactory API key", ["akcp"], Token("AKCp[A-Za-z0-9]{69}"),
             $"X-JFrog-Art-Api: AKCp{Alnum(69)}", "X-JFrog-Art-Api: AKCp8"),
-        new("doppler-token", "Doppler service token", ["dp.pt."], Token(@"dp\.pt\.[a-zA-Z0-9]{43}"),
+        new("doppler-token", "Doppler token", ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct."], Token(@"dp\.(?:pt|st|sa|ct)\.[a-zA-Z0-9_-]{40,44}"),
             $"DOPPLER_TOKEN=dp.pt.{Alnum(43)}", "DOPPLER_TOKEN=dp.pt."),
         new("pulumi-access-token", "Pulumi access token", ["pul-"], Token("pul-[a-f0-9]{40}"),
             $"PULUMI_ACCESS_TOKEN=pul-{Hex(40)}", "PULUMI_ACCESS_TOKEN=pul-"),
