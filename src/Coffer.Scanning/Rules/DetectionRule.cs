@@ -8,7 +8,10 @@ namespace Coffer.Scanning.Rules;
 /// <param name="FalsePositive">A line the rule must not report.</param>
 public sealed record DetectionRule(string Id, string Description, IReadOnlyList<string> Keywords, string Regex, string TruePositive, string FalsePositive)
 {
-    public Regex Compiled { get; } = RulePattern.Compile(Regex);
+    // Built on first use: the non-backtracking engine is slow to construct, and most rules' keywords never appear.
+    private readonly Lazy<Regex> compiled = new(() => RulePattern.Compile(Regex));
+
+    public Regex Compiled => compiled.Value;
 
     /// <summary>Minimum Shannon entropy (bits per character) of the secret; null: no check.</summary>
     public double? Entropy { get; init; }
