@@ -149,4 +149,25 @@ public sealed class ScannerTests : IDisposable
         Assert.Contains("FIRSTKEYBODY", result.Findings[0].Secret, StringComparison.Ordinal);
         Assert.Equal("----****", result.Findings[0].MaskedSecret);
     }
+
+    [Fact]
+    public async Task ScanPathsAsync_GitIgnoreNegation_ReincludedFileScanned()
+    {
+        Write(".gitignore", "*.env\n!keep.env\n");
+        Write("drop.env", $"TOKEN={Token}\n");
+        Write("keep.env", $"TOKEN={Token}\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal($"{root}/keep.env", Assert.Single(result.Findings).Path);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_NamedIgnoredFile_StillScanned()
+    {
+        Write(".gitignore", "*.env\n");
+        var file = Write("local.env", $"TOKEN={Token}\n");
+
+        Assert.Single((await ScanAsync(file)).Findings);
+    }
 }

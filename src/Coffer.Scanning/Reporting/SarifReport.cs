@@ -46,7 +46,7 @@ public static class SarifReport
                     ["driver"] = new JsonObject
                     {
                         ["name"] = "coffer-scan",
-                        ["informationUri"] = "https://github.com/coffer/coffer",
+                        ["informationUri"] = "https://coffer.example/docs/scan.md",
                         ["rules"] = new JsonArray([.. driverRules]),
                     },
                 },
