@@ -25,6 +25,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(AuthCommand.Create(runner));
         root.Subcommands.Add(AccessCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
+        root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace Coffer.Scanning.Detection;
+
+/// <summary>Runs the rules over one line of text and applies the allowlists.</summary>
+public sealed class LineDetector(RuleSet ruleSet)
+{
+    /// <summary>Lines carrying this marker (or gitleaks' own) are never reported.</summary>
+    public const string AllowMarker = "coffer:allow";
+
+    private static readonly string[] GenericStopwords =
+    [
+        "example", "password", "secret", "token", "client", "public", "default", "localhost", "function", "return", "process.env", "os.environ", "getenv", "config", "string",
+    ];
+
+    public RuleSet RuleSet { get; } = ruleSet;
+
+    public void Detect(string path, int lineNumber, string line, List<Finding> findings) => Detect(path, lineNumber, 0, line, findings);
+
+    /// <summary>Adds the line's findings; <paramref name="columnOverride"/> (when not 0) replaces the match column, for decoded text.</summary>
+    public void Detect(string path, int lineNumber, int columnOverride, string line, List<Finding> findings)
+    {
+        if (line.Contains(AllowMarker, StringComparison.OrdinalIgnoreCase) || line.Contains("gitleaks:allow", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        if (RuleSet.AnyKeyword is { } any && !line.AsSpan().ContainsAny(any))
+        {
+            return;
+        }
+
+        var taken = new List<(int Start, int End)>();
+        for (var i = 0; i < RuleSet.Rules.Count; i++)
+        {
+            var keywords = RuleSet.Keywords[i];
+            if (keywords is not null && !line.AsSpan().ContainsAny(keywords))
+            {
+                continue;
+            }
+
+            var rule = RuleSet.Rules[i];
+            foreach (Match match in rule.Compiled.Matches(line))
+            {
+                var group = SecretGroupOf(rule.SecretGroup, match);
+                if (!group.Success || group.Length == 0)
+                {
+                    continue;
+                }
+
+                var secret = group.Value;
+                var (start, end) = (group.Index, group.Index + group.Length);
+                if (taken.Any(t => start < t.End && t.Start < end) || !IsSecret(rule, secret))
+                {
+                    continue;
+                }
+
+                taken.Add((start, end));
+                findings.Add(new Finding(rule.Id, rule.Description, path, lineNumber, columnOverride != 0 ? columnOverride : start + 1, secret));
+            }
+        }
+    }
+
+    private bool IsSecret(Rules.DetectionRule rule, string secret)
+    {
+        if (rule.Entropy is { } minimum && ShannonEntropy.Of(secret) < minimum)
+        {
+            return false;
+        }
+
+        if (Placeholders.IsPlaceholder(secret) || RuleSet.Allowlist.AllowsSecret(secret) || rule.Allowlist?.AllowsSecret(secret) == true)
+        {
+            return false;
+        }
+
+        // Generic hits need letters and digits: identifiers and prose ("db-credentials", "Options.Value") have no digits.
+        return !rule.IsGeneric
+            || (secret.Any(char.IsAsciiDigit) && secret.Any(char.IsAsciiLetter) && !GenericStopwords.Any(s => secret.Contains(s, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static Group SecretGroupOf(int? secretGroup, Match match)
+    {
+        if (secretGroup is { } index)
+        {
+            return match.Groups[index];
+        }
+
+        return match.Groups.Count > 1 ? match.Groups[1] : match.Groups[0];
+    }
+}

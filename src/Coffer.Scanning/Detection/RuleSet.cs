@@ -1,0 +1,29 @@
+using System.Buffers;
+using Coffer.Scanning.Rules;
+
+namespace Coffer.Scanning.Detection;
+
+/// <summary>The rules of one scan and the global allowlist, with the keyword index built once.</summary>
+public sealed class RuleSet
+{
+    public RuleSet(IReadOnlyList<DetectionRule> rules, Allowlist allowlist)
+    {
+        Rules = rules;
+        Allowlist = allowlist;
+        Keywords = rules.Select(r => r.Keywords.Count == 0 ? null : SearchValues.Create([.. r.Keywords], StringComparison.OrdinalIgnoreCase)).ToArray();
+        var all = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        AnyKeyword = rules.Any(r => r.Keywords.Count == 0) || all.Length == 0 ? null : SearchValues.Create(all, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<DetectionRule> Rules { get; }
+
+    public Allowlist Allowlist { get; }
+
+    /// <summary>Per rule; null for a rule without keywords, which runs on every line.</summary>
+    internal IReadOnlyList<SearchValues<string>?> Keywords { get; }
+
+    /// <summary>Null when some rule runs on every line, so no line can be skipped early.</summary>
+    internal SearchValues<string>? AnyKeyword { get; }
+
+    public static RuleSet Default { get; } = new(DefaultRules.All, Allowlist.Empty);
+}

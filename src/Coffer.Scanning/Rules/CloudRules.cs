@@ -1,0 +1,68 @@
+using static Coffer.Scanning.Rules.RulePattern;
+using static Coffer.Scanning.Rules.SampleSecret;
+
+namespace Coffer.Scanning.Rules;
+
+/// <summary>Cloud providers and hosting platforms.</summary>
+internal static class CloudRules
+{
+    public static IEnumerable<DetectionRule> All =>
+    [
+        new("aws-access-key-id", "AWS access key ID", ["akia", "asia", "abia", "acca", "a3t"], Token("(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"),
+            $"aws_access_key_id = AKIA{Base32(16)}", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"),
+        new("aws-secret-access-key", "AWS secret access key", ["aws"], Assigned(@"aws[_-]?secret[_-]?(?:access[_-]?)?key|aws_secret", "[A-Za-z0-9/+=]{40}"),
+            $"aws_secret_access_key = {Base64(40)}", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") { Entropy = 3.0 },
+        new("aws-mws-key", "Amazon MWS auth token", ["amzn.mws"], Token(@"amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+            $"mws = amzn.mws.{Uuid()}", "mws = amzn.mws.1234"),
+        new("gcp-api-key", "Google Cloud API key", ["aiza"], Token(@"AIza[\w-]{35}"),
+            $"key: AIza{Base64Url(35)}", "key: AIzaShort") { Entropy = 3.0 },
+        new("gcp-service-account-key-id", "Google Cloud service-account key", ["private_key_id"], @"""private_key_id""\s*:\s*""([a-f0-9]{40})""",
+            $"  \"private_key_id\": \"{Hex(40)}\",", "  \"private_key_id\": \"\",") { Entropy = 3.0 },
+        new("google-oauth-client-secret", "Google OAuth client secret", ["gocspx"], Token(@"GOCSPX-[\w-]{28}"),
+            $"client_secret=GOCSPX-{Base64Url(28)}", "client_secret=GOCSPX-"),
+        new("google-oauth-access-token", "Google OAuth access token", ["ya29."], Token(@"ya29\.[\w-]{30,}"),
+            $"Authorization: Bearer ya29.{Base64Url(60)}", "ya29.short"),
+        new("azure-storage-connection-string", "Azure storage account key", ["accountkey"], @"(?i)AccountKey=([A-Za-z0-9+/]{86}==)",
+            $"DefaultEndpointsProtocol=https;AccountName=store1;AccountKey={Base64(86)}==;EndpointSuffix=core.windows.net", "AccountKey=<key>;"),
+        new("azure-storage-key", "Azure storage account key assigned to a variable", ["azure"], Assigned(@"azure[_-]?storage[_-]?(?:account[_-]?)?key", "[A-Za-z0-9+/]{86}=="),
+            $"AZURE_STORAGE_KEY={Base64(86)}==", "AZURE_STORAGE_KEY=${STORAGE_KEY}"),
+        new("azure-sas-token", "Azure shared access signature", ["sig="], @"(?i)\bsv=\d{4}-\d{2}-\d{2}&[^\s""']{0,300}sig=([A-Za-z0-9%+/]{40,100})",
+            $"https://a.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01&sig={Alnum(43)}%3D", "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=") { Entropy = 3.0 },
+        new("azure-ad-client-secret", "Azure AD client secret", ["q~"], @"(?:^|[\\'""`\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'""`\s<),])",
+            $"AZURE_CLIENT_SECRET=ab1{"8Q~"}{Alnum(34)}", "AZURE_CLIENT_SECRET=ab18Q~short") { Entropy = 3.0 },
+        new("azure-devops-pat", "Azure DevOps personal access token", ["devops", "ado_pat"], Assigned(@"azure[_-]?devops[\w-]{0,20}|ado[_-]?pat", "[a-z2-7]{52}"),
+            $"AZURE_DEVOPS_PAT={Base32(52).ToLowerInvariant()}", "AZURE_DEVOPS_PAT=$(System.AccessToken)"),
+        new("alibaba-access-key-id", "Alibaba Cloud AccessKey ID", ["ltai"], Token("LTAI[a-zA-Z0-9]{20}"),
+            $"ak = LTAI{Alnum(20)}", "ak = LTAI1234") { Entropy = 3.0 },
+        new("alibaba-secret-key", "Alibaba Cloud AccessKey secret", ["alibaba", "aliyun"], Assigned("alibaba|aliyun", "[a-z0-9]{30}"),
+            $"aliyun_secret = {Lower(30)}", "aliyun_secret = short") { Entropy = 3.0 },
+        new("ibm-cloud-api-key", "IBM Cloud API key", ["ibm"], Assigned(@"ibm[_-]?(?:cloud)?[_-]?api[_-]?key", @"[a-zA-Z0-9_-]{44}"),
+            $"IBM_CLOUD_API_KEY={Alnum(44)}", "IBM_CLOUD_API_KEY=") { Entropy = 3.5 },
+        new("digitalocean-pat", "DigitalOcean personal access token", ["dop_v1_"], Token("dop_v1_[a-f0-9]{64}"),
+            $"DIGITALOCEAN_TOKEN=dop_v1_{Hex(64)}", "DIGITALOCEAN_TOKEN=dop_v1_abc"),
+        new("digitalocean-oauth-token", "DigitalOcean OAuth access token", ["doo_v1_"], Token("doo_v1_[a-f0-9]{64}"),
+            $"token: doo_v1_{Hex(64)}", "token: doo_v1_"),
+        new("digitalocean-refresh-token", "DigitalOcean OAuth refresh token", ["dor_v1_"], Token("dor_v1_[a-f0-9]{64}"),
+            $"refresh: dor_v1_{Hex(64)}", "refresh: dor_v1_0000"),
+        new("heroku-api-key", "Heroku API key", ["heroku"], Assigned("heroku", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+            $"HEROKU_API_KEY = \"{Uuid()}\"", "HEROKU_API_KEY = \"00000000-0000-0000-0000-000000000000\""),
+        new("heroku-api-key-v2", "Heroku API key (HRKU format)", ["hrku-aa"], Token("HRKU-AA[0-9a-zA-Z_-]{58}"),
+            $"HEROKU_API_KEY=HRKU-AA{Alnum(58)}", "HEROKU_API_KEY=HRKU-AA"),
+        new("linode-token", "Linode personal access token", ["linode"], Assigned("linode", "[a-f0-9]{64}"),
+            $"LINODE_TOKEN={Hex(64)}", "LINODE_TOKEN={Hex}"),
+        new("cloudflare-api-token", "Cloudflare API token", ["cloudflare"], Assigned("cloudflare", "[a-z0-9_-]{40}"),
+            $"CLOUDFLARE_API_TOKEN={Alnum(40)}", "CLOUDFLARE_API_TOKEN=short") { Entropy = 3.5 },
+        new("cloudflare-global-api-key", "Cloudflare global API key", ["cloudflare"], Assigned("cloudflare", "[a-f0-9]{37}"),
+            $"cloudflare_global_key: {Hex(37)}", "cloudflare_global_key: none") { Entropy = 3.0 },
+        new("flyio-token", "Fly.io access token", ["fo1_"], Token(@"fo1_[\w-]{43}"),
+            $"FLY_API_TOKEN=fo1_{Base64Url(43)}", "FLY_API_TOKEN=fo1_"),
+        new("vercel-token", "Vercel access token", ["vercel"], Assigned("vercel", "[a-zA-Z0-9]{24}"),
+            $"VERCEL_TOKEN={Alnum(24)}", "VERCEL_TOKEN=") { Entropy = 3.5 },
+        new("netlify-token", "Netlify access token", ["netlify"], Assigned("netlify", "[a-z0-9=_-]{40,46}"),
+            $"NETLIFY_AUTH_TOKEN={Alnum(43)}", "NETLIFY_AUTH_TOKEN=short") { Entropy = 3.5 },
+        new("scaleway-secret-key", "Scaleway secret key", ["scaleway", "scw_"], Assigned("scaleway|scw_secret", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+            $"SCW_SECRET_KEY={Uuid()}", "SCW_SECRET_KEY=your-secret"),
+        new("tailscale-key", "Tailscale auth or API key", ["tskey-"], Token("tskey-(?:api|auth|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40}"),
+            $"TS_AUTHKEY=tskey-auth-{Alnum(12)}-{Alnum(30)}", "TS_AUTHKEY=tskey-auth-"),
+    ];
+}

@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+
+namespace Coffer.Scanning.Rules;
+
+/// <summary>One kind of secret: a keyword prefilter, a linear-time regex and the samples that prove it.</summary>
+/// <param name="Keywords">Case-insensitive; the regex runs only on lines holding one of them (none: every line).</param>
+/// <param name="TruePositive">A line the rule must report.</param>
+/// <param name="FalsePositive">A line the rule must not report.</param>
+public sealed record DetectionRule(string Id, string Description, IReadOnlyList<string> Keywords, string Regex, string TruePositive, string FalsePositive)
+{
+    // Built on first use: the non-backtracking engine is slow to construct, and most rules' keywords never appear.
+    private readonly Lazy<Regex> compiled = new(() => RulePattern.Compile(Regex));
+
+    public Regex Compiled => compiled.Value;
+
+    /// <summary>Minimum Shannon entropy (bits per character) of the secret; null: no check.</summary>
+    public double? Entropy { get; init; }
+
+    /// <summary>The capture group holding the secret; null: the first group if any, else the whole match.</summary>
+    public int? SecretGroup { get; init; }
+
+    /// <summary>Generic rules also drop secrets containing a stopword.</summary>
+    public bool IsGeneric { get; init; }
+
+    public Allowlist? Allowlist { get; init; }
+}

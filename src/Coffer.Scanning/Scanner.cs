@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Coffer.Scanning.Detection;
+using Coffer.Scanning.Kubernetes;
+using Coffer.Scanning.Sources;
+
+namespace Coffer.Scanning;
+
+/// <summary>Scans files (on all cores), streams and diff lines; reads line by line and never keeps more of a file than a manifest needs.</summary>
+public sealed class Scanner(ScanOptions options)
+{
+    /// <summary>Manifests larger than this are still line-scanned, but not parsed as YAML.</summary>
+    private const int MaxManifestChars = 4 * 1024 * 1024;
+
+    private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <exception cref="FileNotFoundException">A path names neither a file nor a folder.</exception>
+    public async Task<ScanResult> ScanPathsAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        var targets = FileEnumerator.Enumerate(paths).Where(t => !options.RuleSet.Allowlist.AllowsPath(t.DisplayPath)).ToList();
+        var findings = new ConcurrentBag<Finding>();
+        var scanned = 0;
+        var skipped = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(targets, parallel, async (target, token) =>
+        {
+            var found = await ScanFileAsync(target, token).ConfigureAwait(false);
+            if (found is null)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
+            Interlocked.Increment(ref scanned);
+            foreach (var finding in found)
+            {
+                findings.Add(finding);
+            }
+        }).ConfigureAwait(false);
+        return Finish(findings, scanned, skipped);
+    }
+
+    /// <summary>Scans a stream such as standard input, reported as <paramref name="displayPath"/>.</summary>
+    public async Task<ScanResult> ScanStreamAsync(string displayPath, Stream stream, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream, LenientUtf8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var findings = await ScanTextAsync(displayPath, reader, bufferManifest: true, cancellationToken).ConfigureAwait(false);
+        return Finish(findings, 1, 0);
+    }
+
+    /// <summary>Scans single lines with their own paths and numbers, such as the added lines of a diff.</summary>
+    public ScanResult ScanLines(IEnumerable<SourceLine> lines)
+    {
+        var detector = new LineDetector(options.RuleSet);
+        var findings = new List<Finding>();
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in lines.Where(l => !options.RuleSet.Allowlist.AllowsPath(l.Path)))
+        {
+            files.Add(line.Path);
+            detector.Detect(line.Path, line.Number, line.Text, findings);
+        }
+
+        return Finish(findings, files.Count, 0);
+    }
+
+    private async Task<List<Finding>?> ScanFileAsync(ScanTarget target, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(target.FullPath);
+        if (info.Length > options.MaxFileBytes)
+        {
+            return null;
+        }
+
+        var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            // Binary files (a NUL byte near the start, as git judges) hold no text secrets worth the noise.
+            var head = new byte[8000];
+            var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (head.AsSpan(0, read).Contains((byte)0))
+            {
+                return null;
+            }
+
+            stream.Position = 0;
+            using var reader = new StreamReader(stream, LenientUtf8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+            var extension = Path.GetExtension(target.FullPath);
+            var manifest = extension is ".yaml" or ".yml" or ".json";
+            return await ScanTextAsync(target.DisplayPath, reader, manifest, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<Finding>> ScanTextAsync(string path, TextReader reader, bool bufferManifest, CancellationToken cancellationToken)
+    {
+        var detector = new LineDetector(options.RuleSet);
+        var findings = new List<Finding>();
+        var buffer = bufferManifest ? new StringBuilder() : null;
+        var interesting = false;
+        var allowedLines = new HashSet<int>();
+        var number = 0;
+        var privateKey = new PrivateKeyCollector(findings);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            number++;
+            var before = findings.Count;
+            if (!privateKey.Add(line))
+            {
+                detector.Detect(path, number, line, findings);
+                privateKey.Begin(before);
+            }
+
+            if (buffer is null)
+            {
+                continue;
+            }
+
+            if (buffer.Length + line.Length > MaxManifestChars)
+            {
+                buffer = null;
+                continue;
+            }
+
+            buffer.Append(line).Append('\n');
+            interesting |= ManifestScanner.IsInteresting(line);
+            if (line.Contains(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase))
+            {
+                allowedLines.Add(number);
+            }
+        }
+
+        if (buffer is not null && interesting)
+        {
+            ManifestScanner.Scan(path, buffer.ToString(), detector, findings);
+            findings.RemoveAll(f => allowedLines.Contains(f.Line));
+        }
+
+        return findings;
+    }
+
+    private ScanResult Finish(IEnumerable<Finding> findings, int scanned, int skipped)
+    {
+        var all = findings.ToList();
+        var kept = all.Where(f => !options.Baseline.Contains(f.Fingerprint))
+            .OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ToList();
+        return new ScanResult(kept, scanned, skipped, all.Count - kept.Count);
+    }
+}

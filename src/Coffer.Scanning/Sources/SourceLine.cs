@@ -1,0 +1,4 @@
+namespace Coffer.Scanning.Sources;
+
+/// <summary>One line of text with where it belongs, such as an added line of a diff.</summary>
+public sealed record SourceLine(string Path, int Number, string Text);

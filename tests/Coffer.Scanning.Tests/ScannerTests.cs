@@ -1,0 +1,173 @@
+using System.Text;
+using Coffer.Scanning.Baselines;
+
+namespace Coffer.Scanning.Tests;
+
+public sealed class ScannerTests : IDisposable
+{
+    private const string Token = "ghp_aB3dE5fG7hJ9kL2mN4pQ6rS8tU0vW1xYz2C4";
+
+    private readonly string root = Directory.CreateTempSubdirectory("coffer-scan-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private string Write(string relative, string content) => Write(relative, Encoding.UTF8.GetBytes(content));
+
+    private string Write(string relative, byte[] content)
+    {
+        var path = Path.Combine(root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static Task<ScanResult> ScanAsync(string path, ScanOptions? options = null) =>
+        new Scanner(options ?? new ScanOptions()).ScanPathsAsync([path], CancellationToken.None);
+
+    [Fact]
+    public async Task ScanPathsAsync_Folder_FindsSecretsInNestedFilesInOrder()
+    {
+        Write("b/two.env", $"\n\nTOKEN={Token}\n");
+        Write("a/one.env", $"TOKEN={Token}\n");
+        Write("a/clean.txt", "nothing here\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal(3, result.FilesScanned);
+        Assert.Equal([($"{root}/a/one.env", 1), ($"{root}/b/two.env", 3)], result.Findings.Select(f => (f.Path, f.Line)));
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_GitIgnored_Skipped()
+    {
+        Write(".gitignore", "build/\n*.log\n");
+        Write("build/out.env", $"TOKEN={Token}\n");
+        Write("debug.log", $"TOKEN={Token}\n");
+        Write("sub/.gitignore", "local.env\n");
+        Write("sub/local.env", $"TOKEN={Token}\n");
+        Write("sub/kept.env", $"TOKEN={Token}\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal($"{root}/sub/kept.env", Assert.Single(result.Findings).Path);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_BinaryFile_SkippedNotScanned()
+    {
+        Write("image.bin", [.. Encoding.UTF8.GetBytes($"TOKEN={Token}\n"), 0, 1, 2]);
+
+        var result = await ScanAsync(root);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(1, result.FilesSkipped);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_FileOverSizeLimit_Skipped()
+    {
+        Write("big.env", $"TOKEN={Token}\n" + new string('#', 2000));
+
+        var result = await ScanAsync(root, new ScanOptions { MaxFileBytes = 1000 });
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(1, result.FilesSkipped);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_InvalidUtf8_ScannedAroundBadBytes()
+    {
+        Write("latin1.env", [0xc3, 0x28, 0xff, 0xfe, (byte)'\n', .. Encoding.ASCII.GetBytes($"TOKEN={Token}\n"), 0xe2, 0x82]);
+
+        var finding = Assert.Single((await ScanAsync(root)).Findings);
+
+        Assert.Equal(2, finding.Line);
+        Assert.Equal(Token, finding.Secret);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_HugeSingleLine_FindsSecretAtItsColumn()
+    {
+        var padding = string.Concat(Enumerable.Repeat("password=token; ", 250_000));
+        Write("minified.js", padding + $"TOKEN={Token}");
+
+        var finding = Assert.Single((await ScanAsync(root)).Findings);
+
+        Assert.Equal(padding.Length + 7, finding.Column);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_MissingPath_FileNotFound() =>
+        await Assert.ThrowsAsync<FileNotFoundException>(() => ScanAsync(Path.Combine(root, "nope")));
+
+    [Fact]
+    public async Task ScanPathsAsync_SecretManifest_DecodedDataAndEnvReported()
+    {
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(Token));
+        Write("k8s/secret.yaml", $"apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  token: {encoded}\n---\nkind: Pod\nspec:\n  containers:\n    - name: a\n      env:\n        - name: API_TOKEN\n          value: Tg5Hy7Ju9Ki0Lo2Pm4Nb # coffer:allow\n        - name: DB_PASSWORD\n          value: hunter2hunter\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal([("github-pat", 6), ("kubernetes-env-literal-secret", 16)], result.Findings.Select(f => (f.RuleId, f.Line)));
+    }
+
+    [Fact]
+    public async Task ScanStreamAsync_Stdin_ReportedAsDash()
+    {
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes($"line\nTOKEN={Token}\n"));
+
+        var result = await new Scanner(new ScanOptions()).ScanStreamAsync("-", input, CancellationToken.None);
+
+        Assert.Equal(("-", 2), (Assert.Single(result.Findings).Path, result.Findings[0].Line));
+    }
+
+    [Fact]
+    public async Task Baseline_LineMoved_StillSuppressed()
+    {
+        var file = Write("app.env", $"TOKEN={Token}\n");
+        var baselinePath = Path.Combine(root, "baseline.json");
+        await BaselineFile.WriteAsync(baselinePath, (await ScanAsync(file)).Findings, CancellationToken.None);
+        Write("app.env", $"# moved down\n\nTOKEN={Token}\nOTHER=sk_live_aB3dE5fG7hJ9kL2mN4pQ6rS8tU\n");
+        var baseline = await BaselineFile.ReadAsync(baselinePath, CancellationToken.None);
+
+        var result = await ScanAsync(file, new ScanOptions { Baseline = baseline });
+
+        Assert.Equal("stripe-live-secret-key", Assert.Single(result.Findings).RuleId);
+        Assert.Equal(1, result.Suppressed);
+        Assert.DoesNotContain(Token, await File.ReadAllTextAsync(baselinePath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_TwoPrivateKeysInOneFile_DifferentFingerprints()
+    {
+        Write("keys.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIEAAAFIRSTKEYBODY\n-----END RSA PRIVATE KEY-----\n-----BEGIN RSA PRIVATE KEY-----\nMIIEBBBSECONDKEYBODY\n-----END RSA PRIVATE KEY-----\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal([1, 4], result.Findings.Select(f => f.Line));
+        Assert.NotEqual(result.Findings[0].Fingerprint, result.Findings[1].Fingerprint);
+        Assert.Contains("FIRSTKEYBODY", result.Findings[0].Secret, StringComparison.Ordinal);
+        Assert.Equal("----****", result.Findings[0].MaskedSecret);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_GitIgnoreNegation_ReincludedFileScanned()
+    {
+        Write(".gitignore", "*.env\n!keep.env\n");
+        Write("drop.env", $"TOKEN={Token}\n");
+        Write("keep.env", $"TOKEN={Token}\n");
+
+        var result = await ScanAsync(root);
+
+        Assert.Equal($"{root}/keep.env", Assert.Single(result.Findings).Path);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_NamedIgnoredFile_StillScanned()
+    {
+        Write(".gitignore", "*.env\n");
+        var file = Write("local.env", $"TOKEN={Token}\n");
+
+        Assert.Single((await ScanAsync(file)).Findings);
+    }
+}
