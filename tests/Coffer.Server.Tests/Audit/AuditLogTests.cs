@@ -64,6 +64,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(["RequestReceived", "ResponseComplete"], put.Select(e => (string?)e["stage"]));
         Assert.Equal((string?)put[0]["requestId"], (string?)put[1]["requestId"]);
         Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(LogPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(auditFolder, "audit-signing-key.pem")));
     }
 
     public static TheoryData<string> Tampering => ["edit", "remove", "reorder", "truncate", "rewrite-chain"];
