@@ -6,7 +6,7 @@ public sealed record IdentityProviderOptions
     /// <summary>The exact <c>iss</c> of accepted tokens.</summary>
     public required string Issuer { get; init; }
 
-    /// <summary>The issuer's public keys (a JWKS JSON file, such as the cluster's <c>/openid/v1/jwks</c>).</summary>
+    /// <summary>The issuer's public keys: a JWKS JSON file, or an https URL that serves one (such as the cluster's <c>/openid/v1/jwks</c>).</summary>
     public required string JwksPath { get; init; }
 
     /// <summary>Tokens must be meant for one of these.</summary>

@@ -21,13 +21,13 @@ internal static class ServerCommand
         };
         var unsealKeyFile = new Option<string?>("--unseal-key-file") { Description = "File (mode 0600) of unseal shares, one per line, used at start" };
         var k8sIssuer = new Option<string?>("--kubernetes-issuer") { Description = "Accept service-account logins from this cluster issuer (its 'iss')" };
-        var k8sJwks = new Option<string?>("--kubernetes-jwks") { Description = "The cluster's service-account signing keys: a JWKS file (kubectl get --raw /openid/v1/jwks)" };
+        var k8sJwks = new Option<string?>("--kubernetes-jwks") { Description = "The cluster's service-account signing keys: a JWKS file (kubectl get --raw /openid/v1/jwks) or its https URL" };
         var k8sAudience = new Option<string[]>("--kubernetes-audience") { Description = "Audience service-account tokens must carry (repeatable; default: coffer)" };
         var k8sApi = new Option<string?>("--kubernetes-api") { Description = "Check service-account logins online via this API server's TokenReview (instead of --kubernetes-jwks)" };
         var k8sToken = new Option<string?>("--kubernetes-token-file") { Description = "Coffer's own token for --kubernetes-api (default: the pod's service-account token)" };
         var k8sCa = new Option<string?>("--kubernetes-ca") { Description = "PEM CA of --kubernetes-api (default: the pod's service-account ca.crt)" };
         var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "Accept people's ID tokens from this OIDC issuer" };
-        var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The identity provider's signing keys: a JWKS file" };
+        var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The identity provider's signing keys: a JWKS file or its https URL" };
         var oidcAudience = new Option<string[]>("--oidc-audience") { Description = "Client ID that ID tokens must be issued for (repeatable)" };
         var oidcUser = new Option<string>("--oidc-username-claim") { Description = "Claim naming the user", DefaultValueFactory = _ => "sub" };
         var oidcGroups = new Option<string>("--oidc-groups-claim") { Description = "Claim listing the user's groups", DefaultValueFactory = _ => "groups" };

@@ -66,7 +66,10 @@ internal sealed class LoginMethods
             return null;
         }
 
-        var issuer = new JwtIssuerOptions { Issuer = provider.Issuer, Audiences = provider.Audiences, JwksPath = provider.JwksPath };
+        var url = provider.JwksPath.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || provider.JwksPath.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            ? (Uri.TryCreate(provider.JwksPath, UriKind.Absolute, out var parsed) ? parsed : throw Core.Errors.CofferException.Invalid("InvalidJwtIssuer", "the JWKS URL is not a valid URL", "jwks"))
+            : null;
+        var issuer = new JwtIssuerOptions { Issuer = provider.Issuer, Audiences = provider.Audiences, JwksPath = url is null ? provider.JwksPath : null, JwksUrl = url };
         issuer.Validate();
         return issuer;
     }

@@ -34,6 +34,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. requests];
 
+    /// <summary>The service-account issuer's key set, served at <c>/openid/v1/jwks</c> as the API server does; 404 while null.</summary>
+    public string? Jwks { get; set; }
+
     public static async Task<FakeKubernetesApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,6 +45,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeKubernetesApi(app);
         app.MapPost(TokenReviewPath, (Delegate)fake.ReviewAsync);
+        app.MapGet("/openid/v1/jwks", () => fake.Jwks is { } jwks ? Results.Text(jwks, "application/jwk-set+json") : Results.NotFound());
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         fake.BaseAddress = new Uri(address.TrimEnd('/') + "/");

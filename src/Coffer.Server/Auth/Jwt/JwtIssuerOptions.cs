@@ -24,6 +24,11 @@ internal sealed record JwtIssuerOptions
     /// <summary>An inline JWKS JSON document.</summary>
     public string? JwksJson { get; init; }
 
+    /// <summary>Where the issuer publishes its JWKS (such as the cluster's <c>/openid/v1/jwks</c>); fetched on first use and refreshed every <see cref="JwksRefresh"/>.</summary>
+    public Uri? JwksUrl { get; init; }
+
+    public TimeSpan JwksRefresh { get; init; } = TimeSpan.FromMinutes(5);
+
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Checks the options once at startup so that a bad configuration fails loudly, not on the first request.</summary>
@@ -47,6 +52,22 @@ internal sealed record JwtIssuerOptions
         if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxClockSkew)
         {
             throw CofferException.Invalid("InvalidJwtIssuer", "the clock skew must be between 0 and 5 minutes", "clockSkew");
+        }
+
+        if (JwksUrl is not null)
+        {
+            if (JwksPath is not null || JwksJson is not null)
+            {
+                throw CofferException.Invalid("InvalidJwtIssuer", "give one of jwksPath, jwksJson or jwksUrl", "jwksUrl");
+            }
+
+            if (JwksUrl.Scheme != Uri.UriSchemeHttps && !JwksUrl.IsLoopback)
+            {
+                throw CofferException.Invalid("InvalidJwtIssuer", "jwksUrl must be https (plain http only on loopback)", "jwksUrl");
+            }
+
+            // Fetched on first use: a start must not hang on the network.
+            return;
         }
 
         if (JwksPath is null && JwksJson is null)

@@ -56,7 +56,7 @@ internal sealed class JwtValidator(TimeProvider time)
             ValidateLifetime = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
-            IssuerSigningKeys = keyCaches.GetValue(issuer, static options => new KeyCache(options)).Current(),
+            IssuerSigningKeys = await keyCaches.GetValue(issuer, options => new KeyCache(options, time)).CurrentAsync(cancellationToken).ConfigureAwait(false),
             ValidAlgorithms = AllowedAlgorithms,
             ClockSkew = issuer.ClockSkew,
             // The library's own lifetime check reads the wall clock; this one reads the injected clock.
@@ -180,39 +180,66 @@ internal sealed class JwtValidator(TimeProvider time)
         _ => null,
     };
 
-    /// <summary>One issuer's keys; a JWKS file is re-read when its modification time changes so that rotated keys apply without a restart.</summary>
-    private sealed class KeyCache(JwtIssuerOptions options)
+    /// <summary>
+    /// One issuer's keys. A JWKS file is re-read when its modification time changes, a JWKS URL fetched again after its
+    /// refresh interval, so that rotated keys apply without a restart; a failed reload keeps the last good keys.
+    /// </summary>
+    private sealed class KeyCache(JwtIssuerOptions options, TimeProvider time)
     {
-        private readonly Lock gate = new();
+        private static readonly HttpClient Fetcher = new() { Timeout = TimeSpan.FromSeconds(10) };
+        private readonly SemaphoreSlim gate = new(1, 1);
         private IReadOnlyList<SecurityKey>? keys;
         private DateTime loadedWriteTime;
+        private DateTimeOffset fetchedAt;
 
-        public IReadOnlyList<SecurityKey> Current()
+        public async ValueTask<IReadOnlyList<SecurityKey>> CurrentAsync(CancellationToken cancellationToken)
         {
             var writeTime = options.JwksPath is null ? default : File.GetLastWriteTimeUtc(options.JwksPath);
-            lock (gate)
+            var fresh = options.JwksUrl is null ? writeTime == loadedWriteTime : time.GetUtcNow() - fetchedAt < options.JwksRefresh;
+            if (keys is { } current && fresh)
             {
-                if (keys is not null && writeTime == loadedWriteTime)
-                {
-                    return keys;
-                }
+                return current;
+            }
 
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
                 try
                 {
-                    keys = options.LoadSigningKeys();
+                    keys = options.JwksUrl is { } url ? await FetchAsync(url, cancellationToken).ConfigureAwait(false) : options.LoadSigningKeys();
                     loadedWriteTime = writeTime;
+                    fetchedAt = time.GetUtcNow();
                 }
                 catch (CofferException) when (keys is not null)
                 {
-                    // A file caught mid-rewrite must not lock everyone out; keep the last good keys and retry next time.
+                    // A file caught mid-rewrite or an issuer briefly down must not lock everyone out; retry next time.
                 }
                 catch (CofferException)
                 {
                     throw new CofferException(ErrorKind.Unavailable, "JwksUnavailable", "the issuer's key set cannot be read");
                 }
 
-                return keys;
+                return keys!;
             }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        private static async Task<IReadOnlyList<SecurityKey>> FetchAsync(Uri url, CancellationToken cancellationToken)
+        {
+            string json;
+            try
+            {
+                json = await Fetcher.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw CofferException.Invalid("InvalidJwks", "the JWKS URL cannot be fetched", "jwksUrl");
+            }
+
+            return JwtIssuerOptions.ParseSigningKeys(json, "jwksUrl");
         }
     }
 }
