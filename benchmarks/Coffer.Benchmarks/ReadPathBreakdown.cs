@@ -55,6 +55,13 @@ internal static class ReadPathBreakdown
         await TimeAsync("storage GetVersionAsync", () => store.GetVersionAsync(address, null, cancellationToken)).ConfigureAwait(false);
         await TimeAsync("EnvelopeCipher.Open", () => Task.FromResult(EnvelopeCipher.Open(seal.Ring, address, stored.Version!.Version, stored.Payload!))).ConfigureAwait(false);
         await TimeAsync("SecretOperations.GetAsync (storage + decrypt + decode)", () => operations.GetAsync(address, null, cancellationToken)).ConfigureAwait(false);
+        var audit = services.GetRequiredService<Coffer.Server.Audit.AuditLog>();
+        await TimeAsync("audit: entry serialised and hashed", () =>
+        {
+            _ = Coffer.Server.Audit.AuditChain.Serialize(audit.Template(Coffer.Server.Audit.AuditEntry.RequestKind) with { Prev = Coffer.Server.Audit.AuditChain.Genesis, User = "root", Path = "/v1/namespaces/bench/secrets/s200", Status = 200 });
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+        await TimeAsync("audit: AuditLog.RecordAsync of a read (one caller, not synced)", () => audit.RecordAsync(audit.Template(Coffer.Server.Audit.AuditEntry.RequestKind) with { User = "root", Status = 200 }, sync: false, cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP GET missing secret: auth + storage miss + 404 JSON (client + server)", () => target.GetStatusAsync($"/v1/namespaces/{CofferTarget.Namespace}/secrets/missing", cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP GET /readyz (client + server)", () => target.GetStatusAsync("/readyz", cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP GET /healthz (client + server)", () => target.TrivialAsync(cancellationToken)).ConfigureAwait(false);
