@@ -26,6 +26,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(AccessCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
         root.Subcommands.Add(ScanCommand.Create(environment, output, error));
+        root.Subcommands.Add(LintCommand.Create(environment, output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Coffer.Scanning.Detection;
+using Coffer.Scanning.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -119,14 +120,13 @@ public static partial class ManifestScanner
     {
         foreach (var item in env.Children.OfType<YamlMappingNode>())
         {
-            if (Scalar(item, "name") is not { } name || Child(item, "value") is not YamlScalarNode { Value: { Length: >= 6 } value } valueNode)
+            if (Scalar(item, "name") is not { } name || Child(item, "value") is not YamlScalarNode { Value: { } value } valueNode)
             {
                 continue;
             }
 
             var line = (int)valueNode.Start.Line;
-            if (!SecretName().IsMatch(name) || Placeholders.IsPlaceholder(value) || value.StartsWith("$(", StringComparison.Ordinal)
-                || findings.Any(f => f.Path == path && f.Line == line) || detector.RuleSet.Allowlist.AllowsSecret(value))
+            if (!IsLiteralSecret(name, value, detector.RuleSet.Allowlist) || findings.Any(f => f.Path == path && f.Line == line))
             {
                 continue;
             }
@@ -135,6 +135,10 @@ public static partial class ManifestScanner
         }
     }
 
+    /// <summary>True when <paramref name="name"/> says secret and <paramref name="value"/> is a real literal, not a placeholder or a <c>$(VAR)</c> reference; <c>coffer lint</c> judges env values and ConfigMap entries the same way.</summary>
+    internal static bool IsLiteralSecret(string name, string value, Allowlist allowlist) =>
+        value.Length >= 6 && SecretName().IsMatch(name) && !PointerName().IsMatch(name) && !Placeholders.IsPlaceholder(value) && !value.StartsWith("$(", StringComparison.Ordinal) && !allowlist.AllowsSecret(value);
+
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
@@ -142,4 +146,8 @@ public static partial class ManifestScanner
 
     [GeneratedRegex(@"(?i)passw(or)?d|passwd|pwd|secret|token|api_?key|apikey|private_?key|credential|auth", RegexOptions.NonBacktracking)]
     private static partial Regex SecretName();
+
+    /// <summary><c>DB_PASSWORD_FILE=/run/secrets/db</c> says where the secret is, which is the practice we ask for.</summary>
+    [GeneratedRegex(@"(?i)[_.-](file|path|dir|mount)$", RegexOptions.NonBacktracking)]
+    private static partial Regex PointerName();
 }

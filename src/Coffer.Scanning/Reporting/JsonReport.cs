@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Coffer.Scanning.Linting;
 
 namespace Coffer.Scanning.Reporting;
 
-/// <summary>Findings as a JSON array; secrets masked unless asked for.</summary>
+/// <summary>Findings of <c>coffer scan</c> or <c>coffer lint</c> as a JSON array; secrets masked unless asked for.</summary>
 public static class JsonReport
 {
     public static string Render(IEnumerable<Finding> findings, bool showSecrets) =>
@@ -16,5 +17,20 @@ public static class JsonReport
             ["column"] = f.Column,
             ["secret"] = showSecrets ? f.Secret : f.MaskedSecret,
             ["fingerprint"] = f.Fingerprint,
-        })]).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        })]).ToJsonString(Indented);
+
+    public static string Render(IEnumerable<LintFinding> findings) =>
+        new JsonArray([.. findings.Select(f => new JsonObject
+        {
+            ["ruleId"] = f.Check.Id,
+            ["severity"] = f.Check.Severity.ToString().ToLowerInvariant(),
+            ["message"] = f.Message,
+            ["fix"] = f.Check.Fix,
+            ["path"] = f.Path,
+            ["line"] = f.Line,
+            ["column"] = f.Column,
+            ["fingerprint"] = f.Fingerprint,
+        })]).ToJsonString(Indented);
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

@@ -65,5 +65,13 @@ public sealed class ManifestScannerTests
     }
 
     [Fact]
+    public void Scan_EnvNamingSecretFile_NotReported()
+    {
+        var yaml = "spec:\n  containers:\n    - env:\n        - name: DB_PASSWORD_FILE\n          value: /run/secrets/db/password\n";
+
+        Assert.Empty(Scan(yaml));
+    }
+
+    [Fact]
     public void Scan_NotYaml_NothingAndNoThrow() => Assert.Empty(Scan("kind: Secret\n  : - ][ {{"));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Coffer.Scanning.Linting;
 using Coffer.Scanning.Reporting;
 using Coffer.Scanning.Rules;
 using Json.Schema;
@@ -59,5 +60,19 @@ public sealed class SarifReportTests
         Assert.Contains("\"sk_l****\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("aB3dE5", json, StringComparison.Ordinal);
         Assert.Contains("aB3dE5", JsonReport.Render([Sample], showSecrets: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LintFindings_ValidWithSeverityAsLevel()
+    {
+        var findings = new ManifestLinter(new LintOptions()).Lint("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\n");
+
+        var json = SarifReport.Render(findings);
+
+        var results = Validate(json);
+        Assert.True(results.IsValid);
+        var run = JsonNode.Parse(json)!["runs"]![0]!;
+        Assert.Equal("coffer-lint", run["tool"]!["driver"]!["name"]!.GetValue<string>());
+        Assert.Contains(run["results"]!.AsArray(), r => r!["ruleId"]!.GetValue<string>() == "secret-owner-label" && r["level"]!.GetValue<string>() == "note");
     }
 }
