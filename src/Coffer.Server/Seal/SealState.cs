@@ -214,12 +214,44 @@ internal sealed class SealState(IInstallationStore store, ITokenStore tokens, Ti
     public Task<KeyRing> RetireAsync(int keyId, CancellationToken cancellationToken) =>
         ChangeRingAsync(ring => ring.Retire(keyId, time.GetUtcNow()), cancellationToken);
 
+    /// <summary>
+    /// Picks up a ring another replica appended (a rotation or retirement made there), so this one can open what that
+    /// one wrote and changes the newest ring, not a stale one.
+    /// </summary>
+    public async Task<KeyRing> RefreshRingAsync(CancellationToken cancellationToken)
+    {
+        await ringGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await ReloadAsync(cancellationToken).ConfigureAwait(false)).Ring;
+        }
+        finally
+        {
+            ringGate.Release();
+        }
+    }
+
+    private async Task<Unsealed> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var current = unsealed ?? throw Sealed();
+        var stored = await store.GetKeyRingAsync(cancellationToken).ConfigureAwait(false);
+        if (stored.Generation <= current.Ring.Generation)
+        {
+            return current;
+        }
+
+        var reloaded = current with { Ring = KeyRingProtector.Unprotect(stored.Blob, current.RootKey) };
+        unsealed = reloaded;
+        ServerLog.KeyRingChanged(logger, reloaded.Ring.Current.Id, reloaded.Ring.Generation);
+        return reloaded;
+    }
+
     private async Task<KeyRing> ChangeRingAsync(Func<KeyRing, KeyRing> change, CancellationToken cancellationToken)
     {
         await ringGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = unsealed ?? throw Sealed();
+            var current = await ReloadAsync(cancellationToken).ConfigureAwait(false);
             var next = change(current.Ring);
             var blob = KeyRingProtector.Protect(next, current.RootKey);
             await store.AppendKeyRingAsync(new StoredKeyRing(next.Generation, blob, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);

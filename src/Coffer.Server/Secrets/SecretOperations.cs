@@ -67,10 +67,17 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
             throw CofferException.NotFound("VersionDeleted", $"version {info.Version} of {address} is deleted; undelete it to read it");
         }
 
+        var ring = seal.Ring;
+        if (ring.Find(stored.Payload.KeyId) is null)
+        {
+            // Wrapped under a key this replica has not seen: another replica rotated since this one unsealed.
+            ring = await seal.RefreshRingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         byte[] plaintext;
         try
         {
-            plaintext = EnvelopeCipher.Open(seal.Ring, address, info.Version, stored.Payload);
+            plaintext = EnvelopeCipher.Open(ring, address, info.Version, stored.Payload);
         }
         catch (CryptographicException)
         {

@@ -14,15 +14,23 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
 
     public async Task InitializeAsync() => connectionString = await PostgresServer.CreateDatabaseAsync();
 
-    public Task DisposeAsync() => PostgresServer.DropDatabaseAsync(connectionString);
+    private readonly List<string> auditFolders = [];
+
+    public async Task DisposeAsync()
+    {
+        await PostgresServer.DropDatabaseAsync(connectionString);
+        foreach (var folder in auditFolders)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 
     [Fact]
     public async Task TwoReplicas_WriteThroughOne_ReadThroughOther_CheckAndSetShared()
     {
-        var options = new CofferServerOptions { Listen = "127.0.0.1:0", PostgresConnectionString = connectionString, InsecureListen = true, LogLevel = LogLevel.Warning };
         var output = new StringWriter();
-        await using var first = await CofferServer.StartAsync(options, output, CancellationToken.None);
-        await using var second = await CofferServer.StartAsync(options, TextWriter.Null, CancellationToken.None);
+        await using var first = await CofferServer.StartAsync(Replica(), output, CancellationToken.None);
+        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
         Assert.Contains("(data: PostgreSQL)", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(connectionString, output.ToString(), StringComparison.Ordinal);
         using var a = new HttpClient { BaseAddress = first.Address };
@@ -49,6 +57,25 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         var again = await SendAsync(a, HttpMethod.Get, "/v1/namespaces/default/secrets/db", null, 200);
         Assert.Equal(2, again["metadata"]!["version"]!.GetValue<long>());
         Assert.Equal("from-b", Encoding.UTF8.GetString(Convert.FromBase64String(again["data"]!["password"]!.GetValue<string>())));
+
+        // A rotation on one replica: the other opens what is wrapped under the new key, and rotates from the newest ring.
+        await SendAsync(a, HttpMethod.Post, "/v1/sys/keys/rotate", null, 200);
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/default/secrets/db", """{"stringData":{"password":"new-key"}}""", 200);
+        var underNewKey = await SendAsync(b, HttpMethod.Get, "/v1/namespaces/default/secrets/db", null, 200);
+        var rotatedOnB = await SendAsync(b, HttpMethod.Post, "/v1/sys/keys/rotate", null, 200);
+        await SendAsync(b, HttpMethod.Put, "/v1/namespaces/default/secrets/db", """{"stringData":{"password":"newest-key"}}""", 200);
+        var underNewestKey = await SendAsync(a, HttpMethod.Get, "/v1/namespaces/default/secrets/db", null, 200);
+        Assert.Equal("new-key", Encoding.UTF8.GetString(Convert.FromBase64String(underNewKey["data"]!["password"]!.GetValue<string>())));
+        Assert.Equal(3, rotatedOnB["currentKeyId"]!.GetValue<int>());
+        Assert.Equal("newest-key", Encoding.UTF8.GetString(Convert.FromBase64String(underNewestKey["data"]!["password"]!.GetValue<string>())));
+    }
+
+    /// <summary>Each replica keeps its own audit log, as each pod would.</summary>
+    private CofferServerOptions Replica()
+    {
+        var folder = Directory.CreateTempSubdirectory("coffer-replica-audit-").FullName;
+        auditFolders.Add(folder);
+        return new CofferServerOptions { Listen = "127.0.0.1:0", PostgresConnectionString = connectionString, InsecureListen = true, LogLevel = LogLevel.Warning, AuditDirectory = folder };
     }
 
     private static async Task<JsonObject> SendAsync(HttpClient client, HttpMethod method, string path, string? json, int status, params (string Name, string Value)[] headers)
