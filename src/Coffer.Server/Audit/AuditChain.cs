@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,11 +13,15 @@ internal static class AuditChain
     /// <summary>SHA-256 over the previous hash and the entry's exact JSON text, so any edit to either breaks every later link.</summary>
     public static string Hash(string previous, ReadOnlySpan<byte> entryJson)
     {
-        var prefix = Encoding.ASCII.GetBytes(previous + "\n");
-        var buffer = new byte[prefix.Length + entryJson.Length];
-        prefix.CopyTo(buffer, 0);
-        entryJson.CopyTo(buffer.AsSpan(prefix.Length));
-        return Convert.ToHexStringLower(SHA256.HashData(buffer));
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> prefix = stackalloc byte[previous.Length + 1];
+        Encoding.ASCII.GetBytes(previous, prefix);
+        prefix[^1] = (byte)'\n';
+        sha.AppendData(prefix);
+        sha.AppendData(entryJson);
+        Span<byte> digest = stackalloc byte[32];
+        sha.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
     }
 
     public static byte[] CheckpointPayload(long count, string head) => Encoding.ASCII.GetBytes($"{count}\n{head}");
@@ -24,14 +29,16 @@ internal static class AuditChain
     /// <summary>One JSON line: <c>{"entry":{...},"hash":"..."}</c>, the hash covering the entry bytes exactly as written.</summary>
     public static (byte[] Line, string Hash) Serialize(AuditEntry entry)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.AuditEntry);
-        var hash = Hash(entry.Prev, json);
-        var head = "{\"entry\":"u8;
-        var tail = Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n");
-        var line = new byte[head.Length + json.Length + tail.Length];
-        head.CopyTo(line);
-        json.CopyTo(line, head.Length);
-        tail.CopyTo(line, head.Length + json.Length);
-        return (line, hash);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        buffer.Write("{\"entry\":"u8);
+        var start = buffer.WrittenCount;
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, entry, AuditJsonContext.Default.AuditEntry);
+        }
+
+        var hash = Hash(entry.Prev, buffer.WrittenSpan[start..]);
+        buffer.Write(Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n"));
+        return (buffer.WrittenSpan.ToArray(), hash);
     }
 }

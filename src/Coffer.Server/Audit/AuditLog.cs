@@ -95,8 +95,11 @@ internal sealed class AuditLog : IAsyncDisposable
         signer.Dispose();
     }
 
-    public AuditEntry Template(string kind) =>
-        new() { Seq = 0, Id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), Time = time.GetUtcNow(), Kind = kind, Prev = string.Empty };
+    public AuditEntry Template(string kind)
+    {
+        var now = time.GetUtcNow();
+        return new() { Seq = 0, Id = Guid.CreateVersion7(now).ToString("N"), Time = now, Kind = kind, Prev = string.Empty };
+    }
 
     private Task EnqueueAsync(AuditDraft draft, CancellationToken cancellationToken)
     {

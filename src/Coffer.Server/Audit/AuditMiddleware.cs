@@ -39,7 +39,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
         }
 
         var original = context.Response.Body;
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream(2048);
         context.Response.Body = buffer;
         try
         {
