@@ -162,22 +162,10 @@ internal static class AccessEndpoints
 
         if (request.ContentLength > AccessManifest.MaxBytes)
         {
-            throw new CofferException(ErrorKind.TooLarge, "RequestTooLarge", $"the manifest must be at most {AccessManifest.MaxBytes} bytes");
+            throw ApiJson.TooLarge(AccessManifest.MaxBytes);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > AccessManifest.MaxBytes)
-            {
-                throw new CofferException(ErrorKind.TooLarge, "RequestTooLarge", $"the manifest must be at most {AccessManifest.MaxBytes} bytes");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
+        using var buffer = await ApiJson.ReadBodyAsync(request, AccessManifest.MaxBytes, cancellationToken).ConfigureAwait(false);
         try
         {
             return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);

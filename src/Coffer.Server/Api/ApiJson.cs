@@ -25,19 +25,7 @@ internal static class ApiJson
             throw new CofferException(ErrorKind.Invalid, "UnsupportedMediaType", "the request body must be application/json");
         }
 
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw TooLarge(maxBytes);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
+        using var buffer = await ReadBodyAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
         if (buffer.Length == 0)
         {
             throw CofferException.Invalid("MalformedJson", "the request body is empty; a JSON object is required");
@@ -69,6 +57,33 @@ internal static class ApiJson
 
             throw CofferException.Invalid("MalformedJson", $"the request body is not valid JSON{(e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty)}", path);
         }
+        finally
+        {
+            // The body may hold secret values.
+            CryptographicOperations.ZeroMemory(buffer.GetBuffer());
+        }
+    }
+
+    /// <summary>The whole body, refused with 413 past <paramref name="maxBytes"/> whatever Content-Length claimed; the caller zeroes it.</summary>
+    public static async Task<MemoryStream> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                CryptographicOperations.ZeroMemory(buffer.GetBuffer());
+                CryptographicOperations.ZeroMemory(chunk);
+                throw TooLarge(maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        CryptographicOperations.ZeroMemory(chunk);
+        return buffer;
     }
 
     /// <summary>
@@ -90,6 +105,6 @@ internal static class ApiJson
         }
     }
 
-    private static CofferException TooLarge(int maxBytes) =>
+    public static CofferException TooLarge(int maxBytes) =>
         new(ErrorKind.TooLarge, "RequestTooLarge", $"the request body must be at most {maxBytes} bytes");
 }

@@ -121,29 +121,49 @@ internal sealed class AuditLog : IAsyncDisposable
         return lead ? LeadAsync(pending, cancellationToken) : pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Writes the batch holding its own entry, then hands what queued meanwhile to a pool thread, so under load no request waits on others' batches.</summary>
     private async Task LeadAsync(Pending pending, CancellationToken cancellationToken)
     {
-        await DrainAsync().ConfigureAwait(false);
+        if (TakeBatch() is { } batch)
+        {
+            await WriteBatchAsync(batch).ConfigureAwait(false);
+        }
+
+        lock (queueLock)
+        {
+            if (queue.Count == 0)
+            {
+                writing = false;
+            }
+            else
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None);
+            }
+        }
+
         await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<Pending>? TakeBatch()
+    {
+        lock (queueLock)
+        {
+            if (queue.Count == 0)
+            {
+                writing = false;
+                return null;
+            }
+
+            var batch = queue;
+            queue = [];
+            return batch;
+        }
     }
 
     private async Task DrainAsync()
     {
-        while (true)
+        while (TakeBatch() is { } batch)
         {
-            List<Pending> batch;
-            lock (queueLock)
-            {
-                if (queue.Count == 0)
-                {
-                    writing = false;
-                    return;
-                }
-
-                batch = queue;
-                queue = [];
-            }
-
             await WriteBatchAsync(batch).ConfigureAwait(false);
         }
     }

@@ -96,12 +96,7 @@ internal static class LoginEndpoints
 
         var tokenRoles = TokenEndpoints.ValidateRoles(request.Roles);
         var policy = await policies.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
-        foreach (var bound in tokenRoles)
-        {
-            var rules = policy.Roles.FirstOrDefault(r => r.Namespace == bound.Namespace && r.Name == bound.Name)?.Rules
-                ?? throw CofferException.NotFound("RoleNotFound", $"{(bound.Namespace is null ? "ClusterRole " : $"Role {bound.Namespace}/")}{bound.Name} does not exist");
-            GrantLimit.RequireHolds(policy, context.Caller(), rules, bound.Namespace, $"login role {name}");
-        }
+        GrantLimit.RequireHoldsRoles(policy, context.Caller(), tokenRoles, $"login role {name}");
 
         var role = new LoginRole(name, names, namespaces, ttl, tokenRoles);
         var created = await store.PutAsync(role, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);

@@ -50,13 +50,29 @@ internal sealed class LoginMethods
             };
         }
 
-        var client = new HttpClient(handler) { BaseAddress = review.ApiServer, Timeout = TimeSpan.FromSeconds(10) };
-        if (review.TokenPath is { } tokenPath)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(tokenPath).Trim());
-        }
+        HttpMessageHandler pipeline = review.TokenPath is { } tokenPath ? new FileBearerHandler(tokenPath) { InnerHandler = handler } : handler;
+        return new HttpClient(pipeline) { BaseAddress = review.ApiServer, Timeout = TimeSpan.FromSeconds(10) };
+    }
 
-        return client;
+    /// <summary>Reads the bearer token per request: the kubelet rotates a pod's projected token, so a copy taken at start goes stale.</summary>
+    private sealed class FileBearerHandler(string path) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string token;
+            try
+            {
+                token = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Reported like an unreachable API server: the review cannot be made.
+                throw new HttpRequestException("Coffer's own Kubernetes token cannot be read", e);
+            }
+
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static JwtIssuerOptions? Issuer(IdentityProviderOptions? provider)

@@ -48,12 +48,7 @@ internal static class TokenEndpoints
 
         var roles = ValidateRoles(request.Roles);
         var policy = await policies.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
-        foreach (var role in roles)
-        {
-            var rules = policy.Roles.FirstOrDefault(r => r.Namespace == role.Namespace && r.Name == role.Name)?.Rules
-                ?? throw CofferException.NotFound("RoleNotFound", $"{(role.Namespace is null ? "ClusterRole " : $"Role {role.Namespace}/")}{role.Name} does not exist");
-            GrantLimit.RequireHolds(policy, caller, rules, role.Namespace, $"token role {role.Name}");
-        }
+        GrantLimit.RequireHoldsRoles(policy, caller, roles, "a token role");
 
         var now = time.GetUtcNow();
         var ttl = request.Ttl is null ? (TimeSpan?)null : ParseDuration(request.Ttl, "ttl");

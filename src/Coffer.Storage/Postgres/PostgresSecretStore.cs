@@ -40,7 +40,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
             async (connection, transaction, ct) =>
             {
                 var existing = await LoadMetadataAsync(connection, transaction, write.Address, forUpdate: true, ct).ConfigureAwait(false);
-                if (existing is null && !await Relational.RelationalNamespaceStore.ExistsAsync(connection, transaction, write.Address.Namespace, " FOR KEY SHARE", ct).ConfigureAwait(false))
+                if (existing is null && !await Relational.RelationalNamespaceStore.ExistsAsync(connection, transaction, write.Address.Namespace, ((Relational.IRelationalDatabase)database).LockForShare, ct).ConfigureAwait(false))
                 {
                     throw Relational.RelationalNamespaceStore.NotFound(write.Address.Namespace);
                 }

@@ -9,12 +9,17 @@ public sealed class TokenReviewLoginTests : IAsyncLifetime
 {
     private FakeKubernetesApi cluster = null!;
     private TestServer server = null!;
+    private string reviewerTokenPath = null!;
 
     public async Task InitializeAsync()
     {
         cluster = await FakeKubernetesApi.StartAsync();
         server = await TestServer.StartDevAsync(configure: (folder, options) =>
-            options with { KubernetesTokenReview = new TokenReviewOptions { ApiServer = cluster.BaseAddress, Audiences = ["coffer"] } });
+        {
+            reviewerTokenPath = Path.Combine(folder, "reviewer-token");
+            File.WriteAllText(reviewerTokenPath, "reviewer-token-1\n");
+            return options with { KubernetesTokenReview = new TokenReviewOptions { ApiServer = cluster.BaseAddress, TokenPath = reviewerTokenPath, Audiences = ["coffer"] } };
+        });
         await server.PutJsonAsync("/v1/auth/kubernetes/roles/apps", """{"boundServiceAccountNames":["api"],"boundNamespaces":["shop"]}""");
         server.UseToken(null);
     }
@@ -34,6 +39,18 @@ public sealed class TokenReviewLoginTests : IAsyncLifetime
 
         Assert.Equal("system:serviceaccount:shop:api", (string?)issued["user"]);
         Assert.Equal("opaque-sa-token", (string?)cluster.Requests.Single().Body!["spec"]!["token"]);
+    }
+
+    [Fact]
+    public async Task Login_ReviewerTokenRotatedOnDisk_NextReviewSendsTheNewOne()
+    {
+        cluster.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts"], ["coffer"]);
+
+        await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
+        await File.WriteAllTextAsync(reviewerTokenPath, "reviewer-token-2\n");
+        await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
+
+        Assert.Equal(["Bearer reviewer-token-1", "Bearer reviewer-token-2"], cluster.Requests.Select(r => r.Authorization));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private async Task<IResult> ReviewAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        requests.Enqueue(new RecordedRequest(context.Request.Headers.ContentType.ToString(), body));
+        requests.Enqueue(new RecordedRequest(context.Request.Headers.ContentType.ToString(), body, context.Request.Headers.Authorization.ToString()));
         if (FailRequests)
         {
             var failure = new JsonObject
