@@ -56,9 +56,12 @@ internal static class ReadPathBreakdown
         await TimeAsync("EnvelopeCipher.Open", () => Task.FromResult(EnvelopeCipher.Open(seal.Ring, address, stored.Version!.Version, stored.Payload!))).ConfigureAwait(false);
         await TimeAsync("SecretOperations.GetAsync (storage + decrypt + decode)", () => operations.GetAsync(address, null, cancellationToken)).ConfigureAwait(false);
         var audit = services.GetRequiredService<Coffer.Server.Audit.AuditLog>();
+        var lines = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using var entryWriter = new System.Text.Json.Utf8JsonWriter(Stream.Null);
         await TimeAsync("audit: entry serialised and hashed", () =>
         {
-            _ = Coffer.Server.Audit.AuditChain.Serialize(audit.Template(Coffer.Server.Audit.AuditEntry.RequestKind) with { Prev = Coffer.Server.Audit.AuditChain.Genesis, User = "root", Path = "/v1/namespaces/bench/secrets/s200", Status = 200 });
+            lines.ResetWrittenCount();
+            _ = Coffer.Server.Audit.AuditChain.Append(audit.Template(Coffer.Server.Audit.AuditEntry.RequestKind) with { Prev = Coffer.Server.Audit.AuditChain.Genesis, User = "root", Path = "/v1/namespaces/bench/secrets/s200", Status = 200 }, lines, entryWriter);
             return Task.CompletedTask;
         }).ConfigureAwait(false);
         await TimeAsync("audit: AuditLog.RecordAsync of a read (one caller, not synced)", () => audit.RecordAsync(audit.Template(Coffer.Server.Audit.AuditEntry.RequestKind) with { User = "root", Status = 200 }, sync: false, cancellationToken)).ConfigureAwait(false);

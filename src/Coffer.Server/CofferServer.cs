@@ -1,9 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using Coffer.Core.Errors;
 using Coffer.Server.Access;
+using Coffer.Server.Alerts;
 using Coffer.Server.Api;
 using Coffer.Server.Audit;
 using Coffer.Server.Auth;
+using Coffer.Server.Metrics;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
@@ -11,6 +13,7 @@ using Coffer.Storage.Postgres;
 using Coffer.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Prometheus;
 
 namespace Coffer.Server;
 
@@ -139,6 +142,13 @@ public static class CofferServer
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
+        services.AddSingleton<CofferMetrics>();
+        services.AddSingleton(sp => new AlertDispatcher(
+            options.Alerts,
+            sp.GetRequiredService<CofferMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            options.Audit ? Path.Combine(auditDirectory, "audit.log") : null));
+        services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         if (options.Audit)
         {
             // The container disposes it after the host stops, which writes the final checkpoint.
@@ -159,11 +169,17 @@ public static class CofferServer
         }));
 
         var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<CofferMetrics>();
+        app.UseHttpMetrics(o =>
+        {
+            o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry));
+        });
         if (options.Audit)
         {
             _ = app.Services.GetRequiredService<AuditLog>();
-            app.UseMiddleware<AuditMiddleware>();
         }
+
+        app.UseMiddleware<AuditMiddleware>();
 
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(context =>
@@ -188,6 +204,7 @@ public static class CofferServer
         LoginEndpoints.Map(app);
         AccessEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        MetricsEndpoints.Map(app, metrics);
         SecretEndpoints.Map(app);
         return app;
     }

@@ -44,6 +44,9 @@ public sealed record CofferServerOptions
     /// <summary>Off only for benchmarks that measure what auditing costs; a server without an audit log is not for production.</summary>
     public bool Audit { get; init; } = true;
 
+    /// <summary>The irregular-access alert rules and where alerts are posted.</summary>
+    public Alerts.AlertOptions Alerts { get; init; } = new();
+
     /// <summary>Trust this cluster's service-account tokens for <c>POST /v1/auth/kubernetes/login</c>.</summary>
     public IdentityProviderOptions? KubernetesAuth { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record CofferServerOptions
     public void Validate()
     {
         var endPoint = ListenEndPoint;
+        Alerts.Validate();
         if ((TlsCertificatePath is null) != (TlsKeyPath is null))
         {
             throw CofferException.Invalid("InvalidTls", "--tls-cert and --tls-key must be given together", "tls-key");

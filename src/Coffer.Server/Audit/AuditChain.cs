@@ -13,32 +13,44 @@ internal static class AuditChain
     /// <summary>SHA-256 over the previous hash and the entry's exact JSON text, so any edit to either breaks every later link.</summary>
     public static string Hash(string previous, ReadOnlySpan<byte> entryJson)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> prefix = stackalloc byte[previous.Length + 1];
-        Encoding.ASCII.GetBytes(previous, prefix);
-        prefix[^1] = (byte)'\n';
-        sha.AppendData(prefix);
-        sha.AppendData(entryJson);
-        Span<byte> digest = stackalloc byte[32];
-        sha.GetHashAndReset(digest);
-        return Convert.ToHexStringLower(digest);
+        // One-shot hashing of a copy is cheaper than an incremental hash object per entry.
+        var length = previous.Length + 1 + entryJson.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var input = rented.AsSpan(0, length);
+            Encoding.ASCII.GetBytes(previous, input);
+            input[previous.Length] = (byte)'\n';
+            entryJson.CopyTo(input[(previous.Length + 1)..]);
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(input, digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public static byte[] CheckpointPayload(long count, string head) => Encoding.ASCII.GetBytes($"{count}\n{head}");
 
-    /// <summary>One JSON line: <c>{"entry":{...},"hash":"..."}</c>, the hash covering the entry bytes exactly as written.</summary>
-    public static (byte[] Line, string Hash) Serialize(AuditEntry entry)
+    /// <summary>
+    /// Appends one JSON line, <c>{"entry":{...},"hash":"..."}</c>, to <paramref name="buffer"/> and returns the hash,
+    /// which covers the entry bytes exactly as written. The writer is reused across calls to spare an allocation each.
+    /// </summary>
+    public static string Append(AuditEntry entry, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
         buffer.Write("{\"entry\":"u8);
         var start = buffer.WrittenCount;
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            JsonSerializer.Serialize(writer, entry, AuditJsonContext.Default.AuditEntry);
-        }
-
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, entry, AuditJsonContext.Default.AuditEntry);
+        writer.Flush();
         var hash = Hash(entry.Prev, buffer.WrittenSpan[start..]);
-        buffer.Write(Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n"));
-        return (buffer.WrittenSpan.ToArray(), hash);
+        buffer.Write(",\"hash\":\""u8);
+        var span = buffer.GetSpan(hash.Length);
+        var written = Encoding.ASCII.GetBytes(hash, span);
+        buffer.Advance(written);
+        buffer.Write("\"}\n"u8);
+        return hash;
     }
 }

@@ -33,6 +33,9 @@ internal sealed record AuditEntry
 
     public string? Accessor { get; init; }
 
+    /// <summary>True when the caller used a root token; absent otherwise.</summary>
+    public bool? Root { get; init; }
+
     public string? Source { get; init; }
 
     public string? UserAgent { get; init; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Coffer.Core.Errors;
 using Coffer.Server.Hosting;
@@ -5,9 +6,11 @@ using Coffer.Server.Hosting;
 namespace Coffer.Server.Audit;
 
 /// <summary>
-/// The tamper-evident audit log. Entries are batched: while one batch is written, the next gathers, and each is
-/// written (and flushed to disk) once; a request's entry is durable before the request is answered. Entries get their
-/// place in the hash chain only when written, so a failed write leaves no gap: its requests are refused instead.
+/// The tamper-evident audit log. A request's entry takes its place in the hash chain in a shared buffer; the first
+/// request to need the buffer out writes it, with every entry that queued meanwhile, in one write; forcing to disk is
+/// grouped the same way. No request is answered before its entry is out of the process (on disk, for changes). If no
+/// sink takes a buffer, its entries are dropped from the chain, which continues from the last written entry, and their
+/// requests are refused: a failed write leaves no gap.
 /// </summary>
 internal sealed class AuditLog : IAsyncDisposable
 {
@@ -15,14 +18,19 @@ internal sealed class AuditLog : IAsyncDisposable
     private readonly AuditSigner signer;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly Lock queueLock = new();
+    private readonly Lock chainLock = new();
+    private readonly Lock writeLock = new();
+    private readonly SemaphoreSlim syncGate = new(1, 1);
+    private readonly Utf8JsonWriter entryWriter = new(Stream.Null);
     private readonly ITimer? checkpointTimer;
-    private List<Pending> queue = [];
-    private bool writing;
+    private Batch current;
+    private ArrayBufferWriter<byte>? spareLines;
     private bool disposed;
     private long nextSeq;
     private string head;
     private long failures;
+    private long writtenBatch = -1;
+    private long syncedBatch = -1;
 
     public AuditLog(IReadOnlyList<IAuditSink> sinks, AuditSigner signer, TimeProvider time, ILogger logger, long nextSeq, string head, TimeSpan checkpointInterval)
     {
@@ -32,6 +40,7 @@ internal sealed class AuditLog : IAsyncDisposable
         this.logger = logger;
         this.nextSeq = nextSeq;
         this.head = head;
+        current = new Batch(0, nextSeq, head, new(4096));
         if (checkpointInterval > TimeSpan.Zero)
         {
             checkpointTimer = time.CreateTimer(_ => _ = CheckpointAsync(final: false, CancellationToken.None), null, checkpointInterval, checkpointInterval);
@@ -39,7 +48,28 @@ internal sealed class AuditLog : IAsyncDisposable
     }
 
     /// <summary>Entries written so far; the next one's sequence number.</summary>
-    public long Count => Interlocked.Read(ref nextSeq);
+    public long Count
+    {
+        get
+        {
+            lock (writeLock)
+            {
+                return current.StartSeq;
+            }
+        }
+    }
+
+    /// <summary>Entries in the chain that are not yet written: the audit queue's depth.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (chainLock)
+            {
+                return current.Count;
+            }
+        }
+    }
 
     /// <summary>Writes that no sink accepted (each refused its requests).</summary>
     public long Failures => Interlocked.Read(ref failures);
@@ -61,10 +91,9 @@ internal sealed class AuditLog : IAsyncDisposable
     /// Completes once at least one sink holds the entry (on stable storage if <paramref name="sync"/>); throws 503
     /// <c>AuditUnavailable</c> if none took it. A later synced entry makes every earlier one stable too.
     /// </summary>
-    public Task RecordAsync(AuditEntry template, bool sync, CancellationToken cancellationToken) => EnqueueAsync(new AuditDraft(template, Sync: sync), cancellationToken);
+    public Task RecordAsync(AuditEntry template, bool sync, CancellationToken cancellationToken) => RecordAsync(template, sync, final: false, cancellationToken);
 
-    public Task CheckpointAsync(bool final, CancellationToken cancellationToken) =>
-        EnqueueAsync(new AuditDraft(Template(AuditEntry.CheckpointKind), final), cancellationToken);
+    public Task CheckpointAsync(bool final, CancellationToken cancellationToken) => RecordAsync(Template(AuditEntry.CheckpointKind), sync: true, final, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -75,23 +104,29 @@ internal sealed class AuditLog : IAsyncDisposable
 
         try
         {
-            await CheckpointAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+            await RecordAsync(Template(AuditEntry.CheckpointKind), sync: true, final: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (CofferException)
         {
             // Already logged; the verifier will report the log as not closed.
         }
 
-        lock (queueLock)
+        lock (writeLock)
         {
-            disposed = true;
+            lock (chainLock)
+            {
+                disposed = true;
+            }
+
+            foreach (var sink in sinks.OfType<IDisposable>())
+            {
+                sink.Dispose();
+            }
+
+            entryWriter.Dispose();
         }
 
-        foreach (var sink in sinks.OfType<IDisposable>())
-        {
-            sink.Dispose();
-        }
-
+        syncGate.Dispose();
         signer.Dispose();
     }
 
@@ -101,131 +136,155 @@ internal sealed class AuditLog : IAsyncDisposable
         return new() { Seq = 0, Id = Guid.CreateVersion7(now).ToString("N"), Time = now, Kind = kind, Prev = string.Empty };
     }
 
-    private Task EnqueueAsync(AuditDraft draft, CancellationToken cancellationToken)
+    private Task RecordAsync(AuditEntry template, bool sync, bool final, CancellationToken cancellationToken)
     {
-        var pending = new Pending(draft);
-        bool lead;
-        lock (queueLock)
+        Batch batch;
+        try
+        {
+            batch = Append(template, final);
+        }
+        catch (CofferException e)
+        {
+            return Task.FromException(e);
+        }
+
+        return !WriteOut(batch) ? Task.FromException(Unavailable())
+            : sync ? SyncAsync(batch.Number, cancellationToken)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>Gives the entry its place in the chain, in the buffer that the next write takes out.</summary>
+    private Batch Append(AuditEntry template, bool final)
+    {
+        lock (chainLock)
         {
             if (disposed)
             {
-                return Task.FromException(Unavailable());
+                throw Unavailable();
             }
 
-            queue.Add(pending);
-            lead = !writing;
-            writing = true;
-        }
-
-        // The first writer writes its own batch, as a lone request always did: no thread hop on the read path.
-        return lead ? LeadAsync(pending, cancellationToken) : pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>Writes the batch holding its own entry, then hands what queued meanwhile to a pool thread, so under load no request waits on others' batches.</summary>
-    private async Task LeadAsync(Pending pending, CancellationToken cancellationToken)
-    {
-        if (TakeBatch() is { } batch)
-        {
-            await WriteBatchAsync(batch).ConfigureAwait(false);
-        }
-
-        lock (queueLock)
-        {
-            if (queue.Count == 0)
-            {
-                writing = false;
-            }
-            else
-            {
-                _ = Task.Run(DrainAsync, CancellationToken.None);
-            }
-        }
-
-        await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private List<Pending>? TakeBatch()
-    {
-        lock (queueLock)
-        {
-            if (queue.Count == 0)
-            {
-                writing = false;
-                return null;
-            }
-
-            var batch = queue;
-            queue = [];
-            return batch;
-        }
-    }
-
-    private async Task DrainAsync()
-    {
-        while (TakeBatch() is { } batch)
-        {
-            await WriteBatchAsync(batch).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WriteBatchAsync(List<Pending> batch)
-    {
-        var seq = nextSeq;
-        var previous = head;
-        var lines = new List<byte[]>(batch.Count);
-        AuditEntry? checkpoint = null;
-        foreach (var pending in batch)
-        {
-            var entry = pending.Draft.Template with { Seq = seq, Prev = previous };
+            var entry = template with { Seq = nextSeq, Prev = head };
             if (entry.Kind == AuditEntry.CheckpointKind)
             {
-                entry = entry with { Count = seq, Head = previous, Final = pending.Draft.Final ? true : null, Signature = signer.Sign(seq, previous) };
-                checkpoint = entry;
+                entry = entry with { Count = nextSeq, Head = head, Final = final ? true : null, Signature = signer.Sign(nextSeq, head) };
+                current.Checkpoint = entry;
             }
 
-            var (line, hash) = AuditChain.Serialize(entry);
-            lines.Add(line);
-            previous = hash;
-            seq++;
+            head = AuditChain.Append(entry, current.Lines, entryWriter);
+            nextSeq++;
+            current.Count++;
+            return current;
         }
+    }
 
-        var written = 0;
-        foreach (var sink in sinks)
+    /// <summary>Writes the buffer holding the entry unless an earlier caller already did; true if a sink took it.</summary>
+    private bool WriteOut(Batch batch)
+    {
+        lock (writeLock)
         {
-            try
+            if (batch.State != BatchState.Pending)
             {
-                await sink.WriteAsync(lines, batch.Any(p => p.Draft.Sync), CancellationToken.None).ConfigureAwait(false);
-                written++;
+                return batch.State == BatchState.Written;
             }
+
+            // Batches go out in order under this lock, so a pending one is the one entries are still joining.
+            lock (chainLock)
+            {
+                current = new Batch(batch.Number + 1, nextSeq, head, TakeSpare());
+            }
+
+            var written = 0;
+            foreach (var sink in sinks)
+            {
+                try
+                {
+                    sink.Write(batch.Lines.WrittenSpan);
+                    written++;
+                }
 #pragma warning disable CA1031 // Any sink failure is reported and the next sink tried; none succeeding fails closed.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                ServerLog.AuditSinkFailed(logger, sink.Name, e.GetType().Name);
-            }
-        }
-
-        if (written == 0)
-        {
-            Interlocked.Increment(ref failures);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(Unavailable());
+                {
+                    ServerLog.AuditSinkFailed(logger, sink.Name, e.GetType().Name);
+                }
             }
 
-            return;
-        }
+            if (written == 0)
+            {
+                Interlocked.Increment(ref failures);
+                batch.State = BatchState.Failed;
+                lock (chainLock)
+                {
+                    // Entries that joined the next buffer meanwhile are chained onto the lost ones: they go too.
+                    current.State = BatchState.Failed;
+                    current = new Batch(batch.Number + 2, batch.StartSeq, batch.StartHead, TakeSpare());
+                    nextSeq = batch.StartSeq;
+                    head = batch.StartHead;
+                }
 
-        Interlocked.Exchange(ref nextSeq, seq);
-        head = previous;
-        if (checkpoint is not null)
-        {
-            LatestCheckpoint = checkpoint;
-        }
+                return false;
+            }
 
-        foreach (var pending in batch)
+            batch.State = BatchState.Written;
+            Volatile.Write(ref writtenBatch, batch.Number);
+            batch.Lines.ResetWrittenCount();
+            spareLines = batch.Lines;
+            if (batch.Checkpoint is not null)
+            {
+                LatestCheckpoint = batch.Checkpoint;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A buffer for the next batch: the one last written out, which nobody reads again, or a new one.</summary>
+    private ArrayBufferWriter<byte> TakeSpare()
+    {
+        var lines = spareLines ?? new(4096);
+        spareLines = null;
+        return lines;
+    }
+
+    /// <summary>Forces written batches to disk; one flush serves every batch written before it started.</summary>
+    private async Task SyncAsync(long number, CancellationToken cancellationToken)
+    {
+        await syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            pending.Completion.TrySetResult();
+            if (Volatile.Read(ref syncedBatch) >= number)
+            {
+                return;
+            }
+
+            var target = Volatile.Read(ref writtenBatch);
+            var flushed = 0;
+            foreach (var sink in sinks)
+            {
+                try
+                {
+                    sink.FlushToDisk();
+                    flushed++;
+                }
+#pragma warning disable CA1031 // As for writes: any sink that holds the entries durably is enough.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    ServerLog.AuditSinkFailed(logger, sink.Name, e.GetType().Name);
+                }
+            }
+
+            if (flushed == 0)
+            {
+                Interlocked.Increment(ref failures);
+                throw Unavailable();
+            }
+
+            Volatile.Write(ref syncedBatch, target);
+        }
+        finally
+        {
+            syncGate.Release();
         }
     }
 
@@ -267,10 +326,28 @@ internal sealed class AuditLog : IAsyncDisposable
         }
     }
 
-    private sealed class Pending(AuditDraft draft)
+    private enum BatchState
     {
-        public AuditDraft Draft { get; } = draft;
+        Pending,
+        Written,
+        Failed,
+    }
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Entries that go out in one write, and where the chain stood before the first of them.</summary>
+    private sealed class Batch(long number, long startSeq, string startHead, ArrayBufferWriter<byte> lines)
+    {
+        public long Number { get; } = number;
+
+        public long StartSeq { get; } = startSeq;
+
+        public string StartHead { get; } = startHead;
+
+        public ArrayBufferWriter<byte> Lines { get; } = lines;
+
+        public AuditEntry? Checkpoint { get; set; }
+
+        public int Count { get; set; }
+
+        public BatchState State { get; set; }
     }
 }

@@ -1,16 +1,21 @@
 using System.Security.Cryptography;
 using Coffer.Core.Errors;
+using Coffer.Server.Alerts;
 using Coffer.Server.Api;
 using Coffer.Server.Auth;
+using Coffer.Server.Metrics;
 
 namespace Coffer.Server.Audit;
 
 /// <summary>
 /// Records every request, allowed or denied, and holds its answer until the entry is durable. If the audit log
-/// cannot be written, the answer is thrown away and the request refused with 503 (fail closed).
+/// cannot be written, the answer is thrown away and the request refused with 503 (fail closed). Each finished
+/// request's entry also feeds the metrics and the alert rules, with or without an audit log.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
+internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider services, CofferMetrics metrics, AlertDispatcher alerts, TimeProvider time)
 {
+    private readonly AuditLog? audit = services.GetService<AuditLog>();
+
     private const int MaxUserAgent = 256;
 
     public async Task InvokeAsync(HttpContext context)
@@ -22,10 +27,18 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
             return;
         }
 
+        if (audit is null)
+        {
+            await next(context).ConfigureAwait(false);
+            Observe(Completed(context, null));
+            return;
+        }
+
         // A request that may change state is on record before it is acted on: if that cannot be written, nothing happens.
-        var requestId = Guid.CreateVersion7().ToString("N");
+        string? requestId = null;
         if (!IsRead(context))
         {
+            requestId = Guid.CreateVersion7().ToString("N");
             try
             {
                 // Out of the process, not yet on disk: enough to refuse the change when no sink can write at all.
@@ -53,7 +66,9 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
         try
         {
             // A read's record leaves the process before its answer does; a change's (and with it the RequestReceived before it) is on disk.
-            await audit.RecordAsync(Completed(context, requestId), sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
+            var completed = Completed(context, requestId);
+            await audit.RecordAsync(completed, sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
+            Observe(completed);
             await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
         }
         catch (CofferException e) when (e.Reason == "AuditUnavailable")
@@ -67,7 +82,16 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
         }
     }
 
+    private void Observe(AuditEntry entry)
+    {
+        metrics.Observe(entry);
+        alerts.Observe(entry);
+    }
+
     private static bool IsRead(HttpContext context) => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+
+    /// <summary>Without an audit log the entry only feeds metrics and alerts, so it needs no id.</summary>
+    private AuditEntry Untracked() => new() { Seq = 0, Id = string.Empty, Time = time.GetUtcNow(), Kind = AuditEntry.RequestKind, Prev = string.Empty };
 
     private static async Task RefuseAsync(HttpContext context, CofferException e)
     {
@@ -77,7 +101,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
     }
 
     private AuditEntry Received(HttpContext context, string requestId) =>
-        audit.Template(AuditEntry.RequestKind) with
+        audit!.Template(AuditEntry.RequestKind) with
         {
             Stage = "RequestReceived",
             RequestId = requestId,
@@ -86,19 +110,22 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
             Path = context.Request.Path.Value,
         };
 
-    private AuditEntry Completed(HttpContext context, string requestId)
+    /// <summary>A read has no RequestReceived entry to pair with, so its own entry id serves as its request id.</summary>
+    private AuditEntry Completed(HttpContext context, string? requestId)
     {
         var caller = context.Items[typeof(CallerIdentity)] as CallerIdentity;
         var facts = context.Items[typeof(AuditFacts)] as AuditFacts;
         var error = context.Items[typeof(CofferException)] as CofferException;
         var userAgent = context.Request.Headers.UserAgent.ToString();
-        return audit.Template(AuditEntry.RequestKind) with
+        var template = audit?.Template(AuditEntry.RequestKind) ?? Untracked();
+        return template with
         {
             Stage = "ResponseComplete",
-            RequestId = requestId,
+            RequestId = requestId ?? template.Id,
             User = caller?.Name,
             Groups = caller?.Principal.Groups,
             Accessor = caller?.Accessor,
+            Root = caller?.IsRoot == true ? true : null,
             Source = context.Connection.RemoteIpAddress?.ToString(),
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgent)],
             Method = context.Request.Method,

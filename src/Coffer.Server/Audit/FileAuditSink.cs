@@ -1,51 +1,90 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Coffer.Server.Audit;
 
-/// <summary>JSON lines appended to a mode-0600 file: handed to the OS before a write completes, and on disk when asked.</summary>
+/// <summary>JSON lines appended to a mode-0600 file. One writer appends; flushing to disk may run alongside it.</summary>
 internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
 {
+    private readonly Lock handleLock = new();
     private FileStream? stream;
+    private SafeFileHandle? handle;
+    private long length;
 
     public string Name => $"file:{path}";
 
     public string Path => path;
 
-    public async Task WriteAsync(IReadOnlyList<byte[]> lines, bool flushToDisk, CancellationToken cancellationToken)
+    public void Write(ReadOnlySpan<byte> lines)
     {
+        var file = Handle();
         try
         {
-            stream ??= Open();
-            foreach (var line in lines)
-            {
-                await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-            }
-
-            stream.Flush(flushToDisk);
+            RandomAccess.Write(file, lines, length);
+            length += lines.Length;
         }
         catch
         {
             // A broken handle (disk gone, file removed) is reopened on the next write, which may then succeed.
-            stream?.Dispose();
-            stream = null;
+            Reset(file);
             throw;
         }
     }
 
-    public void Dispose() => stream?.Dispose();
-
-    private FileStream Open()
+    public void FlushToDisk()
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
+        var file = Handle();
+        try
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            RandomAccess.FlushToDisk(file);
         }
-
-        return new FileStream(path, new FileStreamOptions
+        catch
         {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.Read,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+            Reset(file);
+            throw;
+        }
+    }
+
+    public void Dispose() => Reset(null);
+
+    private SafeFileHandle Handle()
+    {
+        lock (handleLock)
+        {
+            if (handle is null)
+            {
+                var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+                if (!Directory.Exists(directory))
+                {
+                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+
+                // The stream only opens the file with its mode; writes go through the handle at offsets this sink tracks.
+                stream = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.Append,
+                    Access = FileAccess.Write,
+                    Share = FileShare.Read,
+                    BufferSize = 0,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+                handle = stream.SafeFileHandle;
+                length = RandomAccess.GetLength(handle);
+            }
+
+            return handle;
+        }
+    }
+
+    private void Reset(SafeFileHandle? failed)
+    {
+        lock (handleLock)
+        {
+            if (failed is null || ReferenceEquals(handle, failed))
+            {
+                stream?.Dispose();
+                stream = null;
+                handle = null;
+            }
+        }
     }
 }

@@ -1,10 +1,16 @@
 namespace Coffer.Server.Audit;
 
-/// <summary>Where audit lines go. A write completes only once the sink holds the lines.</summary>
+/// <summary>
+/// Where audit lines go. Writes are synchronous on purpose: handing a few kilobytes to the OS costs less than the
+/// thread hop an asynchronous write would add to every read; only forcing them to disk is slow, and that is grouped.
+/// </summary>
 internal interface IAuditSink
 {
     string Name { get; }
 
-    /// <param name="flushToDisk">Also force them to stable storage (a power loss cannot lose them), not only out of the process.</param>
-    Task WriteAsync(IReadOnlyList<byte[]> lines, bool flushToDisk, CancellationToken cancellationToken);
+    /// <summary>Hands the lines to the sink (out of the process); throws if it cannot take them.</summary>
+    void Write(ReadOnlySpan<byte> lines);
+
+    /// <summary>Forces everything written so far to stable storage, so that a power loss cannot lose it.</summary>
+    void FlushToDisk();
 }

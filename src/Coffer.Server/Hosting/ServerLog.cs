@@ -38,4 +38,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(12, LogLevel.Error, "Audit sink {Sink} failed ({ExceptionType}); requests are refused while no sink can write")]
     public static partial void AuditSinkFailed(ILogger logger, string sink, string exceptionType);
+
+    [LoggerMessage(13, LogLevel.Warning, "Alert {Rule}: {Identity}: {Message}")]
+    public static partial void AlertRaised(ILogger logger, string rule, string identity, string message);
+
+    [LoggerMessage(14, LogLevel.Warning, "Alert {Rule} could not be posted to the webhook: {Problem}")]
+    public static partial void AlertWebhookFailed(ILogger logger, string rule, string problem);
+
+    [LoggerMessage(15, LogLevel.Warning, "The audit log could not be read to learn past access ({ExceptionType}); alert history starts now")]
+    public static partial void AlertHistoryUnreadable(ILogger logger, string exceptionType);
 }

@@ -2,11 +2,11 @@ using Coffer.Server.Api;
 
 namespace Coffer.Server.Seal;
 
-/// <summary>While sealed, everything but health, seal status, init and unseal gets 503.</summary>
+/// <summary>While sealed, everything but health, metrics, seal status, init and unseal gets 503.</summary>
 internal sealed class SealGateMiddleware(RequestDelegate next, SealState seal)
 {
     private static readonly string[] OpenWhileSealed =
-        ["/healthz", "/readyz", "/v1/sys/seal-status", "/v1/sys/init", "/v1/sys/unseal"];
+        ["/healthz", "/readyz", "/metrics", "/v1/sys/seal-status", "/v1/sys/init", "/v1/sys/unseal"];
 
     public Task InvokeAsync(HttpContext context)
     {

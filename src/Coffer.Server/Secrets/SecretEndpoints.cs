@@ -4,6 +4,7 @@ using Coffer.Core.Errors;
 using Coffer.Core.Labels;
 using Coffer.Core.Secrets;
 using Coffer.Server.Api;
+using Coffer.Server.Audit;
 using Coffer.Server.Auth;
 using Coffer.Storage;
 
@@ -41,16 +42,30 @@ internal static class SecretEndpoints
         var caller = context.Caller();
         var expected = ExpectedVersion(context);
         var update = new AccessAttributes("update", Resource, address.Namespace, address.Name);
-        if (!(await authorizer.AuthorizeAsync(caller, update, context.RequestAborted).ConfigureAwait(false)).Allowed)
+        var verdict = await authorizer.AuthorizeAsync(caller, update, context.RequestAborted).ConfigureAwait(false);
+        var checkedAs = update;
+        if (!verdict.Allowed)
         {
             var create = update with { Verb = "create" };
-            if (expected is > 0 || !(await authorizer.AuthorizeAsync(caller, create, context.RequestAborted).ConfigureAwait(false)).Allowed)
+            if (expected is not > 0)
+            {
+                verdict = await authorizer.AuthorizeAsync(caller, create, context.RequestAborted).ConfigureAwait(false);
+                checkedAs = create;
+            }
+
+            // The audit entry names the verb that decided, as the middleware does for every other endpoint.
+            context.Items[typeof(AuditFacts)] = new AuditFacts(checkedAs.Verb, Resource, address.Namespace, address.Name, verdict.Allowed ? "allow" : "deny", verdict.Reason);
+            if (!verdict.Allowed)
             {
                 throw AccessMiddleware.Forbidden(caller, update);
             }
 
             // Create alone never overwrites: the write must find no secret there.
             expected = 0;
+        }
+        else
+        {
+            context.Items[typeof(AuditFacts)] = new AuditFacts(update.Verb, Resource, address.Namespace, address.Name, "allow", verdict.Reason);
         }
 
         var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.SecretWriteRequest, MaxWriteBodyBytes, context.RequestAborted).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Coffer.Core.Errors;
@@ -5,13 +6,14 @@ using Coffer.Core.Naming;
 using Coffer.Core.Secrets;
 using Coffer.Crypto.Envelope;
 using Coffer.Server.Hosting;
+using Coffer.Server.Metrics;
 using Coffer.Server.Seal;
 using Coffer.Storage;
 
 namespace Coffer.Server.Secrets;
 
 /// <summary>Validates, encrypts and stores secrets; decrypts them for reads. No HTTP here.</summary>
-internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeProvider time, ILogger<SecretOperations> logger)
+internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeProvider time, CofferMetrics metrics, ILogger<SecretOperations> logger)
 {
     public async Task<SecretMetadata> PutAsync(SecretAddress address, SecretWriteRequest request, long? expectedVersion, string actor, CancellationToken cancellationToken)
     {
@@ -45,7 +47,9 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
     /// <summary>Reads a version; deleted, destroyed and missing versions are 404 with distinct reasons.</summary>
     public async Task<(StoredVersion Stored, SecretData Data)> GetAsync(SecretAddress address, long? version, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var stored = await store.GetVersionAsync(address, version, cancellationToken).ConfigureAwait(false);
+        metrics.StorageTime("read", started);
         if (stored is null)
         {
             throw CofferException.NotFound("SecretNotFound", $"secret {address} not found");
@@ -92,6 +96,7 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
+            metrics.StorageTime("write", started);
         }
     }
 
@@ -124,6 +129,7 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
     private async Task<SecretMetadata> WriteAsync(SecretWrite write, SecretData data, CancellationToken cancellationToken)
     {
         var plaintext = data.Encode();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // The ring is read inside the transaction, so a rotation is honoured by the very next write.

@@ -9,8 +9,25 @@ internal sealed class SwitchableSink(IAuditSink inner) : IAuditSink, IDisposable
 
     public string Name => inner.Name;
 
-    public Task WriteAsync(IReadOnlyList<byte[]> lines, bool flushToDisk, CancellationToken cancellationToken) =>
-        Dead ? Task.FromException(new IOException("No space left on device")) : inner.WriteAsync(lines, flushToDisk, cancellationToken);
+    public void Write(ReadOnlySpan<byte> lines)
+    {
+        ThrowIfDead();
+        inner.Write(lines);
+    }
+
+    public void FlushToDisk()
+    {
+        ThrowIfDead();
+        inner.FlushToDisk();
+    }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private void ThrowIfDead()
+    {
+        if (Dead)
+        {
+            throw new IOException("No space left on device");
+        }
+    }
 }

@@ -1,0 +1,188 @@
+using Coffer.Server.Audit;
+
+namespace Coffer.Server.Alerts;
+
+/// <summary>
+/// The irregular-access rules, as state over the audit stream. Not thread-safe: one reader feeds it entries in order.
+/// Time is each entry's own, so the rules judge what happened, not when it was processed.
+/// </summary>
+internal sealed class AlertRules(AlertOptions options)
+{
+    public const string DeniedBurst = "denied-burst";
+    public const string NewSecretRead = "new-secret-read";
+    public const string DistinctSecrets = "distinct-secrets";
+    public const string NewServiceAccountSource = "new-serviceaccount-source";
+    public const string RootTokenUse = "root-token-use";
+
+    private const int MaxTracked = 100_000;
+    private readonly Dictionary<string, Queue<DateTimeOffset>> denials = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Identity, string Secret), DateTimeOffset> lastReads = [];
+    private readonly Dictionary<string, Queue<(DateTimeOffset At, string Secret)>> recentReads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Rule, string Identity), DateTimeOffset> quietUntil = [];
+
+    /// <summary>Learns from past entries (the audit log at start) without alerting, so a restart does not make every read new.</summary>
+    public void Learn(AuditEntry entry) => _ = Evaluate(entry, alert: false);
+
+    public IReadOnlyList<AccessAlert> Evaluate(AuditEntry entry) => Evaluate(entry, alert: true);
+
+    private List<AccessAlert> Evaluate(AuditEntry entry, bool alert)
+    {
+        var found = new List<AccessAlert>();
+        if (entry.Kind != AuditEntry.RequestKind || entry.Stage != "ResponseComplete")
+        {
+            return found;
+        }
+
+        var identity = entry.User ?? (entry.Accessor is { } a ? $"accessor:{a}" : null);
+        if (identity is null)
+        {
+            return found;
+        }
+
+        var now = entry.Time;
+        if (options.RootTokenUse && entry.Root == true)
+        {
+            found.Add(new(RootTokenUse, identity, $"the root token was used: {entry.Method} {entry.Path} from {entry.Source ?? "unknown"}", now));
+        }
+
+        if (entry.Status == 403)
+        {
+            CheckDenials(identity, now, found);
+        }
+
+        if (options.NewServiceAccountSource && entry.Source is { } source && identity.StartsWith("system:serviceaccount:", StringComparison.Ordinal))
+        {
+            CheckSource(identity, source, now, found);
+        }
+
+        if (entry.Status is >= 200 and < 300 && entry.Verb == "get" && entry.Resource is ("secrets" or "secrets/versions") && entry.Namespace is { } ns && entry.Name is { } name)
+        {
+            var secret = $"{ns}/{name}";
+            CheckNewRead(identity, secret, now, found);
+            CheckDistinct(identity, secret, now, found);
+        }
+
+        if (!alert)
+        {
+            found.Clear();
+        }
+
+        Prune(now);
+        return found;
+    }
+
+    private void CheckDenials(string identity, DateTimeOffset now, List<AccessAlert> found)
+    {
+        if (options.DeniedBurstThreshold == 0)
+        {
+            return;
+        }
+
+        var times = Get(denials, identity);
+        times.Enqueue(now);
+        while (times.Count > 0 && now - times.Peek() > options.DeniedBurstWindow)
+        {
+            times.Dequeue();
+        }
+
+        if (times.Count >= options.DeniedBurstThreshold && Raise(DeniedBurst, identity, now, options.DeniedBurstWindow))
+        {
+            found.Add(new(DeniedBurst, identity, $"{times.Count} requests denied within {options.DeniedBurstWindow}", now));
+        }
+    }
+
+    private void CheckSource(string identity, string source, DateTimeOffset now, List<AccessAlert> found)
+    {
+        if (!sources.TryGetValue(identity, out var seen))
+        {
+            // The first address an identity is seen from is where it lives, not news.
+            sources[identity] = [source];
+            return;
+        }
+
+        if (seen.Add(source))
+        {
+            found.Add(new(NewServiceAccountSource, identity, $"service account used from a new source address {source} (seen before: {string.Join(", ", seen.Where(s => s != source).Take(5))})", now));
+        }
+    }
+
+    private void CheckNewRead(string identity, string secret, DateTimeOffset now, List<AccessAlert> found)
+    {
+        if (options.NewSecretReadAfter == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var key = (identity, secret);
+        var isNew = !lastReads.TryGetValue(key, out var last) || now - last > options.NewSecretReadAfter;
+        lastReads[key] = now;
+        if (isNew)
+        {
+            found.Add(new(NewSecretRead, identity, $"read {secret}, which it had not read in the last {options.NewSecretReadAfter.TotalDays:0.#} days", now));
+        }
+    }
+
+    private void CheckDistinct(string identity, string secret, DateTimeOffset now, List<AccessAlert> found)
+    {
+        if (options.DistinctSecretsThreshold == 0)
+        {
+            return;
+        }
+
+        var reads = Get(recentReads, identity);
+        reads.Enqueue((now, secret));
+        while (reads.Count > 0 && now - reads.Peek().At > options.DistinctSecretsWindow)
+        {
+            reads.Dequeue();
+        }
+
+        var distinct = reads.Select(r => r.Secret).Distinct(StringComparer.Ordinal).Count();
+        if (distinct > options.DistinctSecretsThreshold && Raise(DistinctSecrets, identity, now, options.DistinctSecretsWindow))
+        {
+            found.Add(new(DistinctSecrets, identity, $"read {distinct} distinct secrets within {options.DistinctSecretsWindow}", now));
+        }
+    }
+
+    /// <summary>One alert per rule and identity per window: a burst that goes on does not flood the receiver.</summary>
+    private bool Raise(string rule, string identity, DateTimeOffset now, TimeSpan quiet)
+    {
+        if (quietUntil.TryGetValue((rule, identity), out var until) && now < until)
+        {
+            return false;
+        }
+
+        quietUntil[(rule, identity)] = now + quiet;
+        return true;
+    }
+
+    /// <summary>Bounds memory: drops the oldest reads once too many pairs are tracked.</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        if (lastReads.Count <= MaxTracked)
+        {
+            return;
+        }
+
+        foreach (var key in lastReads.Where(p => now - p.Value > options.NewSecretReadAfter).Select(p => p.Key).ToList())
+        {
+            lastReads.Remove(key);
+        }
+
+        foreach (var key in lastReads.OrderBy(p => p.Value).Take(Math.Max(0, lastReads.Count - (MaxTracked * 9 / 10))).Select(p => p.Key).ToList())
+        {
+            lastReads.Remove(key);
+        }
+    }
+
+    private static Queue<T> Get<T>(Dictionary<string, Queue<T>> map, string key)
+    {
+        if (!map.TryGetValue(key, out var queue))
+        {
+            queue = new Queue<T>();
+            map[key] = queue;
+        }
+
+        return queue;
+    }
+}
