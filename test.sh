@@ -8,6 +8,14 @@ log="$(mktemp -t coffer-test-XXXXXX.log)"
 stop_postgres() { :; }
 trap 'stop_postgres; rm -f "$log"' EXIT
 
+# promtool (Debian's prometheus package) checks the /metrics output and the shipped alerting rules.
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "Installing promtool from Debian's prometheus package..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
+    || { echo "could not install prometheus (promtool)" >&2; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 # shellcheck source=tests/start-postgres.sh
 source tests/start-postgres.sh || { echo "0 passed, 1 failed"; exit 1; }
 
