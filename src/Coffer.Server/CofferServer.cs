@@ -149,8 +149,11 @@ public static class CofferServer
             sp.GetRequiredService<ILoggerFactory>(),
             options.Audit ? Path.Combine(auditDirectory, "audit.log") : null));
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
         if (options.Audit)
         {
+            services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));
+
             // The container disposes it after the host stops, which writes the final checkpoint.
             services.AddSingleton(sp => AuditLog.Open(
                 Path.Combine(auditDirectory, "audit.log"),

@@ -38,6 +38,9 @@ public sealed record CofferServerOptions
     /// <summary>How often a signed checkpoint is written (one is always written at shutdown).</summary>
     public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Chooses each request's audit detail (Kubernetes' audit Policy shape); default: Metadata for everything.</summary>
+    public Audit.AuditPolicy? AuditPolicy { get; init; }
+
     /// <summary>Tests wrap the audit file sink to make it fail on demand.</summary>
     internal Func<Audit.IAuditSink, Audit.IAuditSink>? AuditSinkWrapper { get; init; }
 

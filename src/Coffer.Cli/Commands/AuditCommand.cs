@@ -3,7 +3,7 @@ using Coffer.Server.Audit;
 
 namespace Coffer.Cli.Commands;
 
-/// <summary><c>coffer audit verify|checkpoint</c>: check a log offline, and keep an independent copy of its newest checkpoint.</summary>
+/// <summary><c>coffer audit verify|checkpoint|hash|search</c>: check a log offline, keep an independent copy of its newest checkpoint, hash a value as the log does.</summary>
 internal static class AuditCommand
 {
     public static Command Create(CommandRunner runner)
@@ -44,7 +44,19 @@ internal static class AuditCommand
             return CliExitCode.Ok;
         });
 
+        var value = new Argument<string?>("VALUE") { Description = "The value to hash; omit (or '-') to read it from standard input, which keeps it off the command line and shell history", Arity = ArgumentArity.ZeroOrOne };
+        var hash = new Command("hash", "Print the HMAC the audit log holds in place of VALUE, to check whether a known value was involved") { value };
+        runner.SetAction(hash, globals, async (context, cancellationToken) =>
+        {
+            var text = context.Value(value) is { } given && given != "-" ? given : (await new StreamReader(context.Environment.Input).ReadToEndAsync(cancellationToken).ConfigureAwait(false)).TrimEnd('\n', '\r');
+            using var client = context.CreateClient();
+            var answer = await client.SendAsync(HttpMethod.Post, "/v1/audit/hash", new System.Text.Json.Nodes.JsonObject { ["value"] = text }, null, cancellationToken).ConfigureAwait(false);
+            await context.Output.WriteLineAsync((string?)answer["hmac"]).ConfigureAwait(false);
+            return CliExitCode.Ok;
+        });
+
         command.Subcommands.Add(verify);
+        command.Subcommands.Add(hash);
         command.Subcommands.Add(latest);
         command.Subcommands.Add(AuditSearchCommand.Create(runner, globals));
         return command;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Coffer.Core.Errors;
 using Coffer.Server;
+using Coffer.Server.Alerts;
+using Coffer.Server.Audit;
 
 namespace Coffer.Cli.Commands;
 
@@ -24,6 +26,8 @@ internal static class ServerCommand
         var k8sJwks = new Option<string?>("--kubernetes-jwks") { Description = "The cluster's service-account signing keys: a JWKS file (kubectl get --raw /openid/v1/jwks) or its https URL" };
         var k8sAudience = new Option<string[]>("--kubernetes-audience") { Description = "Audience service-account tokens must carry (repeatable; default: coffer)" };
         var auditDir = new Option<string?>("--audit-dir") { Description = "Folder for the audit log and its signing key (default: audit/ in --data, ./coffer-audit with --postgres); one per replica" };
+        var auditPolicy = new Option<string?>("--audit-policy") { Description = "Audit policy YAML (audit.k8s.io/v1 Policy: levels None, Metadata, Request, RequestResponse per user, group, verb, resource, namespace)" };
+        var alertWebhook = new Option<string?>("--alert-webhook") { Description = "Post irregular-access alerts to this URL as Slack-compatible JSON" };
         var k8sApi = new Option<string?>("--kubernetes-api") { Description = "Check service-account logins online via this API server's TokenReview (instead of --kubernetes-jwks)" };
         var k8sToken = new Option<string?>("--kubernetes-token-file") { Description = "Coffer's own token for --kubernetes-api (default: the pod's service-account token)" };
         var k8sCa = new Option<string?>("--kubernetes-ca") { Description = "PEM CA of --kubernetes-api (default: the pod's service-account ca.crt)" };
@@ -34,7 +38,7 @@ internal static class ServerCommand
         var oidcGroups = new Option<string>("--oidc-groups-claim") { Description = "Claim listing the user's groups", DefaultValueFactory = _ => "groups" };
         var command = new Command("server", "Run the Coffer server")
         {
-            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, auditDir, k8sIssuer, k8sJwks, k8sAudience, k8sApi, k8sToken, k8sCa, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
+            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, auditDir, auditPolicy, alertWebhook, k8sIssuer, k8sJwks, k8sAudience, k8sApi, k8sToken, k8sCa, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,6 +55,13 @@ internal static class ServerCommand
                     InsecureListen = parse.GetValue(insecure),
                     UnsealKeyFile = parse.GetValue(unsealKeyFile),
                     AuditDirectory = parse.GetValue(auditDir),
+                    AuditPolicy = parse.GetValue(auditPolicy) is { } policyPath ? AuditPolicy.Parse(await File.ReadAllTextAsync(policyPath, cancellationToken).ConfigureAwait(false)) : null,
+                    Alerts = new AlertOptions
+                    {
+                        WebhookUrl = parse.GetValue(alertWebhook) is { } hook
+                            ? Uri.TryCreate(hook, UriKind.Absolute, out var hookUri) ? hookUri : throw CofferException.Invalid("InvalidAlertOptions", "--alert-webhook must be an absolute URL", "alert-webhook")
+                            : null,
+                    },
                     KubernetesAuth = Provider(parse.GetValue(k8sIssuer), parse.GetValue(k8sJwks), parse.GetValue(k8sAudience) is { Length: > 0 } k ? k : ["coffer"], "kubernetes"),
                     KubernetesTokenReview = parse.GetValue(k8sApi) is { } api
                         ? new TokenReviewOptions

@@ -60,6 +60,15 @@ internal sealed record AuditEntry
 
     public int? Status { get; init; }
 
+    /// <summary>The audit policy's level for the request: <c>Metadata</c>, <c>Request</c> or <c>RequestResponse</c>.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>At level Request and above: the object sent, every value replaced by its HMAC.</summary>
+    public AuditObject? RequestObject { get; init; }
+
+    /// <summary>At level RequestResponse: the object answered, every value replaced by its HMAC.</summary>
+    public AuditObject? ResponseObject { get; init; }
+
     /// <summary>Checkpoint: how many entries precede it.</summary>
     public long? Count { get; init; }
 

@@ -67,7 +67,12 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         {
             // A read's record leaves the process before its answer does; a change's (and with it the RequestReceived before it) is on disk.
             var completed = Completed(context, requestId);
-            await audit.RecordAsync(completed, sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
+            // Level None drops the entry, except for a refusal: denied requests are always on record.
+            if (completed.Level != nameof(AuditLevel.None) || completed.Status == StatusCodes.Status403Forbidden)
+            {
+                await audit.RecordAsync(completed, sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
+            }
+
             Observe(completed);
             await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
         }
@@ -87,6 +92,14 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         metrics.Observe(entry);
         alerts.Observe(entry);
     }
+
+    private static string LevelName(AuditLevel level) => level switch
+    {
+        AuditLevel.None => nameof(AuditLevel.None),
+        AuditLevel.Metadata => nameof(AuditLevel.Metadata),
+        AuditLevel.Request => nameof(AuditLevel.Request),
+        _ => nameof(AuditLevel.RequestResponse),
+    };
 
     private static bool IsRead(HttpContext context) => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
 
@@ -137,6 +150,9 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
             Decision = context.Response.StatusCode == StatusCodes.Status403Forbidden ? "deny" : facts?.Decision,
             Reason = error is not null ? $"{error.Reason}: {error.Message}" : facts?.Reason,
             Status = context.Response.StatusCode,
+            Level = LevelName(AuditCapture.LevelOf(context)),
+            RequestObject = AuditCapture.RequestOf(context),
+            ResponseObject = AuditCapture.ResponseOf(context),
         };
     }
 }

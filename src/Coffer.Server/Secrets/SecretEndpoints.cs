@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Coffer.Core.Access;
 using Coffer.Core.Errors;
 using Coffer.Core.Labels;
@@ -69,8 +71,30 @@ internal static class SecretEndpoints
         }
 
         var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.SecretWriteRequest, MaxWriteBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        AuditCapture.Request(context, hasher => new AuditObject(request.Type, null, request.Metadata?.Labels, request.Metadata?.Annotations, HashValues(hasher, request)));
         var metadata = await operations.PutAsync(address, request, expected, caller.Name, context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, metadata.CurrentVersion == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    /// <summary>Each value's HMAC, over the bytes it stands for (decoded base64; text as UTF-8); the decoded copies are zeroed.</summary>
+    private static Dictionary<string, string> HashValues(AuditHasher hasher, SecretWriteRequest request)
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, encoded) in request.Data ?? [])
+        {
+            var buffer = new byte[(encoded.Length / 4 * 3) + 3];
+            hashes[key] = Convert.TryFromBase64String(encoded, buffer, out var written) ? hasher.Hash(buffer.AsSpan(0, written)) : hasher.Hash(Encoding.UTF8.GetBytes(encoded));
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+
+        foreach (var (key, text) in request.StringData ?? [])
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            hashes[key] = hasher.Hash(bytes);
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+
+        return hashes;
     }
 
     private static async Task GetAsync(HttpContext context, SecretOperations operations)
@@ -84,6 +108,7 @@ internal static class SecretEndpoints
             encoded[key] = Convert.ToBase64String(value);
         }
 
+        AuditCapture.Response(context, hasher => new AuditObject(stored.Secret.Type, stored.Version?.Version, null, null, hasher.HashAll(data.Values)));
         context.Response.Headers.ETag = ETag(stored.Secret.CurrentVersion);
         context.Response.Headers.CacheControl = "no-store";
         await ApiJson.WriteAsync(context.Response, ToResource(stored.Secret, stored.Version, encoded), ApiJsonContext.Default.SecretResource, context.RequestAborted).ConfigureAwait(false);

@@ -39,6 +39,19 @@ public sealed class AuditCommandTests : CliServerTests, IDisposable
     }
 
     [Fact]
+    public async Task Hash_ValueAsArgumentOrOnStdin_PrintsTheSameAuditHmac()
+    {
+        var argument = await Cli.SucceedAsync("audit", "hash", "hunter2");
+        var piped = await Cli.RunWithInputAsync("hunter2\n", "audit", "hash");
+        var other = await Cli.SucceedAsync("audit", "hash", "hunter3");
+
+        Assert.Matches("^hmac-sha256:[0-9a-f]{64}$", argument.Output.Trim());
+        Assert.Equal(0, piped.ExitCode);
+        Assert.Equal(argument.Output, piped.Output);
+        Assert.NotEqual(argument.Output, other.Output);
+    }
+
+    [Fact]
     public async Task Search_ByUserSecretAndDecision_FindsTheRequests()
     {
         await Cli.SucceedAsync("secret", "put", "db", "--from-literal", "password=hunter2");

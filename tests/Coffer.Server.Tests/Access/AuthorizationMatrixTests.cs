@@ -53,6 +53,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("PUT", "/v1/auth/kubernetes/roles/apps", """{"boundServiceAccountNames":["app"],"boundNamespaces":["*"],"ttl":"1h"}""", null, [403, 403, 403, 403, 200]),
         new("DELETE", "/v1/auth/kubernetes/roles/no-such-role", null, null, [403, 403, 403, 403, 404]),
         new("GET", "/v1/audit/checkpoint", null, null, [403, 403, 403, 403, 200]),
+        new("POST", "/v1/audit/hash", """{"value":"x"}""", null, [403, 403, 403, 403, 200]),
         new("GET", "/metrics", null, null, [403, 403, 403, 403, 200]),
         new("GET", "/v1/alerts", null, null, [403, 403, 403, 403, 200]),
         new("GET", "/v1/sys/keys", null, null, [403, 403, 403, 403, 200]),

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Audit;
+
+internal sealed record AuditHashRequest(string? Value);
