@@ -155,13 +155,31 @@ public static class CofferServer
             services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));
 
             // The container disposes it after the host stops, which writes the final checkpoint.
-            services.AddSingleton(sp => AuditLog.Open(
-                Path.Combine(auditDirectory, "audit.log"),
-                AuditSigner.LoadOrCreate(auditDirectory),
-                options.TimeProvider,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer.Audit"),
-                options.AuditCheckpointInterval,
-                options.AuditSinkWrapper));
+            services.AddSingleton(sp =>
+            {
+                var loggers = sp.GetRequiredService<ILoggerFactory>();
+                var logger = loggers.CreateLogger("Coffer.Audit");
+                var extra = new List<IAuditSink>();
+                if (options.AuditStdout)
+                {
+                    extra.Add(new StdoutAuditSink(Console.OpenStandardOutput()));
+                }
+
+                if (options.AuditForwardUrl is { } forward)
+                {
+                    extra.Add(new HttpAuditSink(forward, options.AuditForwardToken, logger, options.TimeProvider));
+                }
+
+                return AuditLog.Open(
+                    Path.Combine(auditDirectory, "audit.log"),
+                    AuditSigner.LoadOrCreate(auditDirectory),
+                    options.TimeProvider,
+                    logger,
+                    options.AuditCheckpointInterval,
+                    options.AuditSinkWrapper,
+                    options.AuditFileMaxBytes,
+                    extra);
+            });
         }
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

@@ -41,6 +41,18 @@ public sealed record CofferServerOptions
     /// <summary>Chooses each request's audit detail (Kubernetes' audit Policy shape); default: Metadata for everything.</summary>
     public Audit.AuditPolicy? AuditPolicy { get; init; }
 
+    /// <summary>Rotate the audit file past this size (the chain runs on across files); 0: never.</summary>
+    public long AuditFileMaxBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>Also write audit entries to standard output as JSON lines.</summary>
+    public bool AuditStdout { get; init; }
+
+    /// <summary>Also forward audit entries to this SIEM endpoint (batched JSON lines, retried with backoff).</summary>
+    public Uri? AuditForwardUrl { get; init; }
+
+    /// <summary>Bearer token for <see cref="AuditForwardUrl"/>.</summary>
+    public string? AuditForwardToken { get; init; }
+
     /// <summary>Tests wrap the audit file sink to make it fail on demand.</summary>
     internal Func<Audit.IAuditSink, Audit.IAuditSink>? AuditSinkWrapper { get; init; }
 
@@ -73,6 +85,15 @@ public sealed record CofferServerOptions
     {
         var endPoint = ListenEndPoint;
         Alerts.Validate();
+        if (AuditFileMaxBytes < 0 || AuditFileMaxBytes is > 0 and < 64 * 1024)
+        {
+            throw CofferException.Invalid("InvalidAuditOptions", "--audit-max-file-size must be 0 (never rotate) or at least 64 KiB", "audit-max-file-size");
+        }
+
+        if (AuditForwardUrl is { } forward && (!forward.IsAbsoluteUri || forward.Scheme is not ("https" or "http")))
+        {
+            throw CofferException.Invalid("InvalidAuditOptions", "--audit-forward must be an absolute http or https URL", "audit-forward");
+        }
         if ((TlsCertificatePath is null) != (TlsKeyPath is null))
         {
             throw CofferException.Invalid("InvalidTls", "--tls-cert and --tls-key must be given together", "tls-key");

@@ -27,6 +27,9 @@ internal static class ServerCommand
         var k8sAudience = new Option<string[]>("--kubernetes-audience") { Description = "Audience service-account tokens must carry (repeatable; default: coffer)" };
         var auditDir = new Option<string?>("--audit-dir") { Description = "Folder for the audit log and its signing key (default: audit/ in --data, ./coffer-audit with --postgres); one per replica" };
         var auditPolicy = new Option<string?>("--audit-policy") { Description = "Audit policy YAML (audit.k8s.io/v1 Policy: levels None, Metadata, Request, RequestResponse per user, group, verb, resource, namespace)" };
+        var auditStdout = new Option<bool>("--audit-stdout") { Description = "Also write audit entries to standard output as JSON lines" };
+        var auditForward = new Option<string?>("--audit-forward") { Description = "Also forward audit entries to this SIEM URL (batched JSON lines, retried with backoff; bearer token from COFFER_AUDIT_FORWARD_TOKEN)" };
+        var auditMaxSize = new Option<long>("--audit-max-file-size") { Description = "Rotate the audit file past this many bytes; the chain runs on across files (0: never)", DefaultValueFactory = _ => 100L * 1024 * 1024 };
         var alertWebhook = new Option<string?>("--alert-webhook") { Description = "Post irregular-access alerts to this URL as Slack-compatible JSON" };
         var k8sApi = new Option<string?>("--kubernetes-api") { Description = "Check service-account logins online via this API server's TokenReview (instead of --kubernetes-jwks)" };
         var k8sToken = new Option<string?>("--kubernetes-token-file") { Description = "Coffer's own token for --kubernetes-api (default: the pod's service-account token)" };
@@ -38,7 +41,7 @@ internal static class ServerCommand
         var oidcGroups = new Option<string>("--oidc-groups-claim") { Description = "Claim listing the user's groups", DefaultValueFactory = _ => "groups" };
         var command = new Command("server", "Run the Coffer server")
         {
-            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, auditDir, auditPolicy, alertWebhook, k8sIssuer, k8sJwks, k8sAudience, k8sApi, k8sToken, k8sCa, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
+            dev, data, listen, tlsCert, tlsKey, insecure, postgres, unsealKeyFile, auditDir, auditPolicy, auditStdout, auditForward, auditMaxSize, alertWebhook, k8sIssuer, k8sJwks, k8sAudience, k8sApi, k8sToken, k8sCa, oidcIssuer, oidcJwks, oidcAudience, oidcUser, oidcGroups,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +58,12 @@ internal static class ServerCommand
                     InsecureListen = parse.GetValue(insecure),
                     UnsealKeyFile = parse.GetValue(unsealKeyFile),
                     AuditDirectory = parse.GetValue(auditDir),
+                    AuditStdout = parse.GetValue(auditStdout),
+                    AuditForwardUrl = parse.GetValue(auditForward) is { } forward
+                        ? Uri.TryCreate(forward, UriKind.Absolute, out var forwardUri) ? forwardUri : throw CofferException.Invalid("InvalidAuditOptions", "--audit-forward must be an absolute URL", "audit-forward")
+                        : null,
+                    AuditForwardToken = Environment.GetEnvironmentVariable("COFFER_AUDIT_FORWARD_TOKEN") is { Length: > 0 } forwardToken ? forwardToken : null,
+                    AuditFileMaxBytes = parse.GetValue(auditMaxSize),
                     AuditPolicy = parse.GetValue(auditPolicy) is { } policyPath ? AuditPolicy.Parse(await File.ReadAllTextAsync(policyPath, cancellationToken).ConfigureAwait(false)) : null,
                     Alerts = new AlertOptions
                     {

@@ -79,12 +79,13 @@ internal sealed class AuditLog : IAsyncDisposable
     /// <summary>The newest checkpoint written, for an independent copy that exposes a truncated file.</summary>
     public AuditEntry? LatestCheckpoint { get; private set; }
 
-    /// <summary>Opens the log in <paramref name="path"/>, continuing the chain where the file ends.</summary>
-    public static AuditLog Open(string path, AuditSigner signer, TimeProvider time, ILogger logger, TimeSpan checkpointInterval, Func<IAuditSink, IAuditSink>? wrap = null)
+    /// <summary>Opens the log in <paramref name="path"/>, continuing the chain where the newest file ends.</summary>
+    /// <param name="extraSinks">Standard output and SIEM forwarding, written after the file.</param>
+    public static AuditLog Open(string path, AuditSigner signer, TimeProvider time, ILogger logger, TimeSpan checkpointInterval, Func<IAuditSink, IAuditSink>? wrap = null, long maxFileBytes = 0, IReadOnlyList<IAuditSink>? extraSinks = null)
     {
         var (seq, head) = ReadTail(path);
-        IAuditSink file = new FileAuditSink(path);
-        return new AuditLog([wrap is null ? file : wrap(file)], signer, time, logger, seq, head, checkpointInterval);
+        IAuditSink file = new FileAuditSink(path, maxFileBytes);
+        return new AuditLog([wrap is null ? file : wrap(file), .. extraSinks ?? []], signer, time, logger, seq, head, checkpointInterval);
     }
 
     /// <summary>
@@ -124,6 +125,11 @@ internal sealed class AuditLog : IAsyncDisposable
             }
 
             entryWriter.Dispose();
+        }
+
+        foreach (var sink in sinks.OfType<IAsyncDisposable>())
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
         }
 
         syncGate.Dispose();
@@ -199,7 +205,7 @@ internal sealed class AuditLog : IAsyncDisposable
                 try
                 {
                     sink.Write(batch.Lines.WrittenSpan);
-                    written++;
+                    written += sink.Durable ? 1 : 0;
                 }
 #pragma warning disable CA1031 // Any sink failure is reported and the next sink tried; none succeeding fails closed.
                 catch (Exception e)
@@ -264,7 +270,7 @@ internal sealed class AuditLog : IAsyncDisposable
                 try
                 {
                     sink.FlushToDisk();
-                    flushed++;
+                    flushed += sink.Durable ? 1 : 0;
                 }
 #pragma warning disable CA1031 // As for writes: any sink that holds the entries durably is enough.
                 catch (Exception e)
@@ -291,12 +297,13 @@ internal sealed class AuditLog : IAsyncDisposable
     private static CofferException Unavailable() =>
         new(ErrorKind.Unavailable, "AuditUnavailable", "the audit log cannot be written, so the request was refused");
 
-    /// <summary>The sequence and hash to continue from: those after the file's last entry, or the start of a chain.</summary>
+    /// <summary>The sequence and hash to continue from: those after the newest file's last entry, or the start of a chain.</summary>
     private static (long Seq, string Head) ReadTail(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
-            return (0, AuditChain.Genesis);
+            // Rotated just before a stop: the chain ends in the newest rotated file.
+            return FileAuditSink.RotatedFiles(path) is [.., var newest] ? ReadTail(newest) : (0, AuditChain.Genesis);
         }
 
         string? last = null;

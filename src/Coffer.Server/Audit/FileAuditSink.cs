@@ -2,9 +2,15 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Coffer.Server.Audit;
 
-/// <summary>JSON lines appended to a mode-0600 file. One writer appends; flushing to disk may run alongside it.</summary>
-internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
+/// <summary>
+/// JSON lines appended to a mode-0600 file. One writer appends; flushing to disk may run alongside it. Past
+/// <paramref name="maxBytes"/> the file is renamed to <c>audit-{first seq}.log</c> beside it and a new one begun; the chain
+/// runs on across files, so <c>coffer audit verify</c> takes them oldest first.
+/// </summary>
+internal sealed class FileAuditSink(string path, long maxBytes = 0) : IAuditSink, IDisposable
 {
+    private long firstSeq = -1;
+
     private readonly Lock handleLock = new();
     private FileStream? stream;
     private SafeFileHandle? handle;
@@ -14,8 +20,24 @@ internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
 
     public string Path => path;
 
+    public bool Durable => true;
+
+    /// <summary>The rotated files beside <paramref name="path"/>, oldest first.</summary>
+    public static IReadOnlyList<string> RotatedFiles(string path)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        return Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "audit-*.log").Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
     public void Write(ReadOnlySpan<byte> lines)
     {
+        if (maxBytes > 0 && length > 0 && length + lines.Length > maxBytes)
+        {
+            Rotate();
+        }
+
         var file = Handle();
         try
         {
@@ -45,6 +67,30 @@ internal sealed class FileAuditSink(string path) : IAuditSink, IDisposable
     }
 
     public void Dispose() => Reset(null);
+
+    /// <summary>Moves the full file aside under the sequence number of its first entry, so names sort oldest first.</summary>
+    private void Rotate()
+    {
+        var first = FirstSeq();
+        Reset(null);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        File.Move(path, System.IO.Path.Combine(directory, $"audit-{first:D12}.log"), overwrite: false);
+        length = 0;
+        firstSeq = -1;
+    }
+
+    private long FirstSeq()
+    {
+        if (firstSeq < 0)
+        {
+            using var reader = new StreamReader(path);
+            var line = reader.ReadLine();
+            using var document = System.Text.Json.JsonDocument.Parse(line ?? "{}");
+            firstSeq = document.RootElement.TryGetProperty("entry", out var entry) ? entry.GetProperty("seq").GetInt64() : 0;
+        }
+
+        return firstSeq;
+    }
 
     private SafeFileHandle Handle()
     {

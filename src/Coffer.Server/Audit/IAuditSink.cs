@@ -8,6 +8,12 @@ internal interface IAuditSink
 {
     string Name { get; }
 
+    /// <summary>
+    /// Whether a write that returned means the lines are out of this process for good (a file, standard output);
+    /// a request is answered only once a durable sink holds its entry. A forwarding queue is not.
+    /// </summary>
+    bool Durable { get; }
+
     /// <summary>Hands the lines to the sink (out of the process); throws if it cannot take them.</summary>
     void Write(ReadOnlySpan<byte> lines);
 

@@ -86,6 +86,8 @@ public sealed class AuditLogConcurrencyTests : IDisposable
 
         public string Name => inner.Name;
 
+        public bool Durable => inner.Durable;
+
         public void Write(ReadOnlySpan<byte> lines)
         {
             // Writes are serialised by the log, so a plain counter is exact.

@@ -9,6 +9,8 @@ internal sealed class SwitchableSink(IAuditSink inner) : IAuditSink, IDisposable
 
     public string Name => inner.Name;
 
+    public bool Durable => inner.Durable;
+
     public void Write(ReadOnlySpan<byte> lines)
     {
         ThrowIfDead();
