@@ -5,8 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 log="$(mktemp -t coffer-test-XXXXXX.log)"
+# Every test server leaves its log lines, audit files and a last /metrics scrape here, for the leak scan at the end.
+COFFER_TEST_ARTIFACTS="$(mktemp -d -t coffer-test-artifacts-XXXXXX)"
+export COFFER_TEST_ARTIFACTS
 stop_postgres() { :; }
-trap 'stop_postgres; rm -f "$log"' EXIT
+trap 'stop_postgres; rm -rf "$log" "$COFFER_TEST_ARTIFACTS"' EXIT
 
 # promtool (Debian's prometheus package) checks the /metrics output and the shipped alerting rules.
 if ! command -v promtool >/dev/null 2>&1; then
@@ -43,6 +46,20 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 elif [ "$projects" -lt "$expected" ]; then
   echo "only $projects of $expected test projects reported results" >&2
   failed=$((failed > 0 ? failed : 1))
+fi
+
+# Leak scan: the tests' secret values (hunter2, and every *-canary-<hex>) must appear in no log, audit file or metric.
+servers=$(find "$COFFER_TEST_ARTIFACTS" -name server.log | wc -l)
+leaks=$(grep -rlIE 'hunter2|aHVudGVyMg|[a-z]+-canary-[0-9a-f]{6,}' "$COFFER_TEST_ARTIFACTS" | head -20)
+if [ -n "$leaks" ]; then
+  echo "leak scan: test secret values found in:" >&2
+  for f in $leaks; do echo "  $f: $(grep -oE 'hunter2|aHVudGVyMg|[a-z]+-canary-[0-9a-f]{6,}' "$f" | sort -u | tr '\n' ' ')" >&2; done
+  failed=$((failed + 1))
+elif [ "$servers" -eq 0 ] && [ "$passed" -gt 0 ]; then
+  echo "leak scan: no test server left its logs to scan" >&2
+  failed=$((failed + 1))
+else
+  echo "leak scan: no test secret value in the logs, audit files and metrics of $servers test servers"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -5,6 +5,7 @@ using Coffer.Server.Alerts;
 using Coffer.Server.Api;
 using Coffer.Server.Audit;
 using Coffer.Server.Auth;
+using Coffer.Server.Hosting;
 using Coffer.Server.Metrics;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
@@ -111,6 +112,11 @@ public static class CofferServer
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        if (options.LogWriter is { } logWriter)
+        {
+            builder.Logging.AddProvider(new WriterLoggerProvider(logWriter));
+        }
+
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

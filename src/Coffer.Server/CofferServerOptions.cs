@@ -32,6 +32,9 @@ public sealed record CofferServerOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Also write every log line here (for embedding the server, and for tests that scan logs for leaks).</summary>
+    public TextWriter? LogWriter { get; init; }
+
     /// <summary>Where the audit log and its checkpoint signing key live; default: <c>audit</c> in the data folder.</summary>
     public string? AuditDirectory { get; init; }
 

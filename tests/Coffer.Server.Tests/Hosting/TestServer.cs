@@ -11,6 +11,7 @@ namespace Coffer.Server.Tests.Hosting;
 internal sealed class TestServer : IAsyncDisposable
 {
     private readonly string folder;
+    private StringWriter? logs;
 
     private TestServer(RunningServer server, string folder, string output)
     {
@@ -66,10 +67,12 @@ internal sealed class TestServer : IAsyncDisposable
     {
         folder ??= Directory.CreateTempSubdirectory("coffer-test-").FullName;
         var output = new StringWriter();
+        var logs = Coffer.Tests.Shared.LeakScanArtifacts.NewLogWriter();
         try
         {
-            var server = await CofferServer.StartAsync(options(folder), output, CancellationToken.None).ConfigureAwait(false);
-            return new TestServer(server, folder, output.ToString());
+            var chosen = options(folder);
+            var server = await CofferServer.StartAsync(chosen with { LogWriter = chosen.LogWriter ?? logs }, output, CancellationToken.None).ConfigureAwait(false);
+            return new TestServer(server, folder, output.ToString()) { logs = logs };
         }
         catch
         {
@@ -166,8 +169,10 @@ internal sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var metrics = await Coffer.Tests.Shared.LeakScanArtifacts.ScrapeMetricsAsync(Server.Address, RootToken).ConfigureAwait(false);
         Client.Dispose();
         await Server.DisposeAsync().ConfigureAwait(false);
+        Coffer.Tests.Shared.LeakScanArtifacts.Keep(folder, logs, metrics);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Directory.Exists(folder))
         {
