@@ -17,7 +17,7 @@ internal sealed class AlertRules(AlertOptions options)
     private const int MaxTracked = 100_000;
     private readonly Dictionary<string, Queue<DateTimeOffset>> denials = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Identity, string Secret), DateTimeOffset> lastReads = [];
-    private readonly Dictionary<string, Queue<(DateTimeOffset At, string Secret)>> recentReads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> recentReads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> sources = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Rule, string Identity), DateTimeOffset> quietUntil = [];
 
@@ -130,17 +130,27 @@ internal sealed class AlertRules(AlertOptions options)
             return;
         }
 
-        var reads = Get(recentReads, identity);
-        reads.Enqueue((now, secret));
-        while (reads.Count > 0 && now - reads.Peek().At > options.DistinctSecretsWindow)
+        // Each identity's secrets with their last read: memory grows with distinct secrets, not with reads.
+        if (!recentReads.TryGetValue(identity, out var reads))
         {
-            reads.Dequeue();
+            reads = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            recentReads[identity] = reads;
         }
 
-        var distinct = reads.Select(r => r.Secret).Distinct(StringComparer.Ordinal).Count();
-        if (distinct > options.DistinctSecretsThreshold && Raise(DistinctSecrets, identity, now, options.DistinctSecretsWindow))
+        reads[secret] = now;
+        if (reads.Count <= options.DistinctSecretsThreshold)
         {
-            found.Add(new(DistinctSecrets, identity, $"read {distinct} distinct secrets within {options.DistinctSecretsWindow}", now));
+            return;
+        }
+
+        foreach (var stale in reads.Where(r => now - r.Value > options.DistinctSecretsWindow).Select(r => r.Key).ToList())
+        {
+            reads.Remove(stale);
+        }
+
+        if (reads.Count > options.DistinctSecretsThreshold && Raise(DistinctSecrets, identity, now, options.DistinctSecretsWindow))
+        {
+            found.Add(new(DistinctSecrets, identity, $"read {reads.Count} distinct secrets within {options.DistinctSecretsWindow}", now));
         }
     }
 
