@@ -3,12 +3,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Alerts;
 using Coffer.Server.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Coffer.Server.Tests.Alerts;
 
@@ -16,17 +11,13 @@ namespace Coffer.Server.Tests.Alerts;
 public sealed class AlertWebhookTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<JsonObject> received = new();
-    private WebApplication receiver = null!;
+    private LoopbackHttpServer receiver = null!;
     private TestServer server = null!;
     private int failuresLeft;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpContext context) =>
+        receiver = await LoopbackHttpServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
         {
             // The first post fails, as a receiver restarting would: the alert must still arrive, by retry.
             if (Interlocked.Decrement(ref failuresLeft) >= 0)
@@ -36,9 +27,8 @@ public sealed class AlertWebhookTests : IAsyncLifetime
 
             received.Enqueue((await JsonNode.ParseAsync(context.Request.Body))!.AsObject());
             return Results.Ok();
-        });
-        await receiver.StartAsync();
-        var hook = new Uri(receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/hook");
+        }));
+        var hook = receiver.At("/hook");
         failuresLeft = 1;
         server = await TestServer.StartDevAsync(configure: (_, o) => o with { Alerts = new AlertOptions { WebhookUrl = hook, DeniedBurstThreshold = 3 } });
     }
@@ -54,7 +44,7 @@ public sealed class AlertWebhookTests : IAsyncLifetime
     {
         await server.GetJsonAsync("/v1/namespaces");
 
-        var message = await PollAsync(() => received.FirstOrDefault(m => ((string?)m["text"])?.Contains("[root-token-use]", StringComparison.Ordinal) == true));
+        var message = await Poll.ForAsync(() => received.FirstOrDefault(m => ((string?)m["text"])?.Contains("[root-token-use]", StringComparison.Ordinal) == true), "the root-token-use alert");
         Assert.Contains("GET /v1/namespaces", (string)message["text"]!, StringComparison.Ordinal);
         var alerts = await server.GetJsonAsync("/v1/alerts");
         Assert.Contains(alerts["items"]!.AsArray(), a => (string?)a!["rule"] == AlertRules.RootTokenUse);
@@ -73,23 +63,7 @@ public sealed class AlertWebhookTests : IAsyncLifetime
             Assert.Equal(403, (int)denied.StatusCode);
         }
 
-        var message = await PollAsync(() => received.FirstOrDefault(m => ((string?)m["text"])?.Contains("[denied-burst]", StringComparison.Ordinal) == true));
+        var message = await Poll.ForAsync(() => received.FirstOrDefault(m => ((string?)m["text"])?.Contains("[denied-burst]", StringComparison.Ordinal) == true), "the denied-burst alert");
         Assert.Contains("3 requests denied", (string)message["text"]!, StringComparison.Ordinal);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<T?> probe)
-        where T : class
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        while (true)
-        {
-            if (probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the alert did not arrive within 30 s");
-            await Task.Delay(20);
-        }
     }
 }

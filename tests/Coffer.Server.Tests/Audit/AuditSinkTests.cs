@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Text;
 using Coffer.Core.Errors;
 using Coffer.Server.Audit;
+using Coffer.Server.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Server.Tests.Audit;
@@ -67,7 +63,7 @@ public sealed class AuditSinkTests : IDisposable
         var received = new ConcurrentQueue<string>();
         var headers = new ConcurrentQueue<string>();
         var failuresLeft = 2;
-        await using var siem = await StartReceiverAsync(async context =>
+        await using var siem = await LoopbackHttpServer.StartAsync(app => app.MapPost("/ingest", async (HttpContext context) =>
         {
             if (Interlocked.Decrement(ref failuresLeft) >= 0)
             {
@@ -78,12 +74,12 @@ public sealed class AuditSinkTests : IDisposable
             using var reader = new StreamReader(context.Request.Body);
             received.Enqueue(await reader.ReadToEndAsync());
             return Results.Ok();
-        });
-        var http = new HttpAuditSink(siem.Url, "siem-token", NullLogger.Instance, TimeProvider.System);
+        }));
+        var http = new HttpAuditSink(siem.At("/ingest"), "siem-token", NullLogger.Instance, TimeProvider.System);
         await using (var log = Open(extra: [http]))
         {
             await RecordManyAsync(log, 0, 10);
-            await PollAsync(() => received.Sum(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) >= 10);
+            await Poll.UntilAsync(() => received.Sum(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) >= 10, "the SIEM to receive every line");
         }
 
         var fileLines = (await File.ReadAllLinesAsync(LogPath)).Where(l => l.Length > 0).Take(10).ToList();
@@ -121,31 +117,4 @@ public sealed class AuditSinkTests : IDisposable
 
     private static AuditEntry Entry(AuditLog log, int i) =>
         log.Template(AuditEntry.RequestKind) with { Stage = "ResponseComplete", Status = 200, User = "root", Path = $"/v1/namespaces/default/secrets/s{i}" };
-
-    private static async Task PollAsync(Func<bool> done)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        while (!done())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "timed out waiting for the SIEM");
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task<Receiver> StartReceiverAsync(Func<HttpContext, Task<IResult>> handle)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/ingest", handle);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new Receiver(app, new Uri(address.TrimEnd('/') + "/ingest"));
-    }
-
-    private sealed record Receiver(WebApplication App, Uri Url) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
-    }
 }
