@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Coffer.Core.Errors;
 using Coffer.Server.Alerts;
 using Coffer.Server.Api;
@@ -52,7 +51,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         }
 
         var original = context.Response.Body;
-        using var buffer = new MemoryStream(2048);
+        using var buffer = new HeldResponse();
         context.Response.Body = buffer;
         try
         {
@@ -74,16 +73,11 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
             }
 
             Observe(completed);
-            await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
+            await original.WriteAsync(buffer.Written, context.RequestAborted).ConfigureAwait(false);
         }
         catch (CofferException e) when (e.Reason == "AuditUnavailable")
         {
             await RefuseAsync(context, e).ConfigureAwait(false);
-        }
-        finally
-        {
-            // The answer may have held secret values.
-            CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         }
     }
 
