@@ -4,6 +4,8 @@ using Coffer.Server.Access;
 using Coffer.Server.Api;
 using Coffer.Server.Audit;
 using Coffer.Server.Auth;
+using Coffer.Server.Leases;
+using Coffer.Server.Rotation;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
@@ -139,6 +141,7 @@ public static class CofferServer
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
+        AddRotation(services, storage);
         if (options.Audit)
         {
             // The container disposes it after the host stops, which writes the final checkpoint.
@@ -189,7 +192,34 @@ public static class CofferServer
         AccessEndpoints.Map(app);
         AuditEndpoints.Map(app);
         SecretEndpoints.Map(app);
+        RotationEndpoints.Map(app);
+        LeaseEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>Rotation, its scheduler and dynamic credentials with their expiry.</summary>
+    private static void AddRotation(IServiceCollection services, StorageBackend storage)
+    {
+        services.AddSingleton(storage.Rotation.Rotations);
+        services.AddSingleton(storage.Rotation.Objects);
+        services.AddSingleton(storage.Rotation.Leases);
+        services.AddSingleton<RotationSettings>();
+        services.AddSingleton<RotationHttp>();
+        services.AddSingleton<SecretGeneration>();
+        services.AddSingleton<GenerateOnlyRotator>();
+        services.AddSingleton<WebhookRotator>();
+        services.AddSingleton<PostgresRotator>();
+        services.AddSingleton<RotatorCatalog>();
+        services.AddSingleton<RotationRunner>();
+        services.AddSingleton<StagedReads>();
+        services.AddSingleton<NamingEnforcement>();
+        services.AddSingleton<RotationStatusReader>();
+        services.AddSingleton<RotationMetrics>();
+        services.AddSingleton<RotationScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<RotationScheduler>());
+        services.AddSingleton<DynamicCredentials>();
+        services.AddSingleton<LeaseExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseExpiry>());
     }
 
     /// <summary>The file holds key material, so anything but owner-only access is refused.</summary>
