@@ -113,7 +113,7 @@ internal static class RotationEndpoints
             RotationStep.Test => await runner.TestAsync(address, token, context.RequestAborted).ConfigureAwait(false),
             _ => await runner.FinishAsync(address, token, context.Caller().Name, context.RequestAborted).ConfigureAwait(false),
         };
-        if (state.Status == RotationStatus.Failed)
+        if (RotationRunner.FailedAt(state, step))
         {
             throw RotationFailure.Step(state.Error!);
         }

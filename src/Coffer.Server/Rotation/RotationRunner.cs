@@ -130,13 +130,16 @@ internal sealed class RotationRunner(
             return state;
         }
 
-        foreach (var step in new Func<Task<RotationState>>[] { () => SetAsync(address, token, cancellationToken), () => TestAsync(address, token, cancellationToken) })
+        state = await SetAsync(address, token, cancellationToken).ConfigureAwait(false);
+        if (FailedAt(state, RotationStep.Set))
         {
-            state = await step().ConfigureAwait(false);
-            if (state.Status == RotationStatus.Failed)
-            {
-                throw RotationFailure.Step(state.Error!);
-            }
+            throw RotationFailure.Step(state.Error!);
+        }
+
+        state = await TestAsync(address, token, cancellationToken).ConfigureAwait(false);
+        if (FailedAt(state, RotationStep.Test))
+        {
+            throw RotationFailure.Step(state.Error!);
         }
 
         return await FinishAsync(address, token, actor, cancellationToken).ConfigureAwait(false);
@@ -168,8 +171,13 @@ internal sealed class RotationRunner(
         return (state, await OpenPendingAsync(state, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Whether <paramref name="step"/> itself has not succeeded on a failed rotation (a later step's failure does not count).</summary>
+    public static bool FailedAt(RotationState state, RotationStep step) =>
+        state.Status == RotationStatus.Failed && state.LastStep < step;
+
+    /// <summary>The last step advances only on success, so a step at or before it is done even if a later one failed.</summary>
     private static bool Done(RotationState state, RotationStep step) =>
-        state.Status == RotationStatus.Finished || (state.Status == RotationStatus.InProgress && state.LastStep >= step);
+        state.Status == RotationStatus.Finished || state.LastStep >= step;
 
     private async Task<RotationState> RunStepAsync(RotationState state, RotationStep step, Func<Task> work, CancellationToken cancellationToken)
     {

@@ -49,8 +49,7 @@ internal sealed class RotationScheduler(
                 var nsPolicy = await settings.GetNamespacePolicyAsync(ns.Name, cancellationToken).ConfigureAwait(false);
                 foreach (var item in await status.ListAsync(ns.Name, now, cancellationToken).ConfigureAwait(false))
                 {
-                    overdue += item.DueAt <= now ? 1 : 0;
-                    await HandleAsync(item, nsPolicy, now, cancellationToken).ConfigureAwait(false);
+                    overdue += await HandleAsync(item, nsPolicy, now, cancellationToken).ConfigureAwait(false) ? 1 : 0;
                 }
             }
 
@@ -89,7 +88,8 @@ internal sealed class RotationScheduler(
         }
     }
 
-    private async Task HandleAsync(RotationStatusItem item, NamespacePolicyDocument nsPolicy, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Rotates or notifies as due; true if the secret is still overdue afterwards.</summary>
+    private async Task<bool> HandleAsync(RotationStatusItem item, NamespacePolicyDocument nsPolicy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var address = new SecretAddress(item.Namespace, item.Name);
         try
@@ -97,6 +97,7 @@ internal sealed class RotationScheduler(
             if (item.Scheduled && item.DueAt <= now)
             {
                 await runner.RotateAsync(address, $"scheduled-v{item.Version}", Actor, cancellationToken).ConfigureAwait(false);
+                return false;
             }
             else if (nsPolicy.NotifyWebhook is { } url && item.DueAt > now && item.DueAt - RotationSettings.NotifyBeforeOf(nsPolicy) <= now)
             {
@@ -107,6 +108,8 @@ internal sealed class RotationScheduler(
         {
             RotationLog.ScheduledFailed(logger, item.Namespace, item.Name, e.Message);
         }
+
+        return item.DueAt <= now;
     }
 
     /// <summary>Once per secret and due date: the due date sent is remembered.</summary>
