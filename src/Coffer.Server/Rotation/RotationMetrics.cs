@@ -16,6 +16,9 @@ internal sealed class RotationMetrics : IDisposable
 
     public long Overdue => Interlocked.Read(ref overdue);
 
+    /// <summary>This server's meter: several servers in one process each have one of the same name.</summary>
+    public Meter Meter => meter;
+
     public void SetOverdue(long count) => Interlocked.Exchange(ref overdue, count);
 
     public void Dispose() => meter.Dispose();

@@ -153,9 +153,10 @@ public sealed class RotationApiTests : IAsyncLifetime
         await server.PutSecretAsync("team-a", "manual", new Dictionary<string, string> { ["k"] = "v" });
         long? observed = null;
         using var listener = new MeterListener();
+        var meter = server.Server.Services.GetRequiredService<RotationMetrics>().Meter;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RotationMetrics.MeterName)
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == RotationMetrics.OverdueInstrument)
             {
                 l.EnableMeasurementEvents(instrument);
             }
