@@ -25,6 +25,9 @@ public static class CofferCommandLine
         root.Subcommands.Add(AuthCommand.Create(runner));
         root.Subcommands.Add(AccessCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
+        root.Subcommands.Add(RotationCommand.Create(runner));
+        root.Subcommands.Add(RotateCommand.Create(runner));
+        root.Subcommands.Add(CredsCommand.Create(runner));
         root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         root.Subcommands.Add(LintCommand.Create(environment, output, error));
         var parse = root.Parse(args);

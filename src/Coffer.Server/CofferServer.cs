@@ -7,6 +7,8 @@ using Coffer.Server.Audit;
 using Coffer.Server.Auth;
 using Coffer.Server.Hosting;
 using Coffer.Server.Metrics;
+using Coffer.Server.Leases;
+using Coffer.Server.Rotation;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
@@ -156,6 +158,7 @@ public static class CofferServer
             options.Audit ? Path.Combine(auditDirectory, "audit.log") : null));
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
+        AddRotation(services, storage);
         if (options.Audit)
         {
             services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));
@@ -233,7 +236,34 @@ public static class CofferServer
         AuditEndpoints.Map(app);
         MetricsEndpoints.Map(app, metrics);
         SecretEndpoints.Map(app);
+        RotationEndpoints.Map(app);
+        LeaseEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>Rotation, its scheduler and dynamic credentials with their expiry.</summary>
+    private static void AddRotation(IServiceCollection services, StorageBackend storage)
+    {
+        services.AddSingleton(storage.Rotation.Rotations);
+        services.AddSingleton(storage.Rotation.Objects);
+        services.AddSingleton(storage.Rotation.Leases);
+        services.AddSingleton<RotationSettings>();
+        services.AddSingleton<RotationHttp>();
+        services.AddSingleton<SecretGeneration>();
+        services.AddSingleton<GenerateOnlyRotator>();
+        services.AddSingleton<WebhookRotator>();
+        services.AddSingleton<PostgresRotator>();
+        services.AddSingleton<RotatorCatalog>();
+        services.AddSingleton<RotationRunner>();
+        services.AddSingleton<StagedReads>();
+        services.AddSingleton<NamingEnforcement>();
+        services.AddSingleton<RotationStatusReader>();
+        services.AddSingleton<RotationMetrics>();
+        services.AddSingleton<RotationScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<RotationScheduler>());
+        services.AddSingleton<DynamicCredentials>();
+        services.AddSingleton<LeaseExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseExpiry>());
     }
 
     /// <summary>The file holds key material, so anything but owner-only access is refused.</summary>

@@ -9,6 +9,7 @@ public sealed class StorageBackend(
     INamespaceStore namespaces,
     IAccessStore access,
     ILoginRoleStore loginRoles,
+    RotationStores rotation,
     IAsyncDisposable owner) : IAsyncDisposable
 {
     public ISecretStore Secrets { get; } = secrets;
@@ -24,6 +25,8 @@ public sealed class StorageBackend(
     public IAccessStore Access { get; } = access;
 
     public ILoginRoleStore LoginRoles { get; } = loginRoles;
+
+    public RotationStores Rotation { get; } = rotation;
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

@@ -29,7 +29,8 @@ internal sealed record AccessManifest(IReadOnlyList<AccessRole> Roles, IReadOnly
     private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "destroy", "rotate", "impersonate", "*"];
 
     private static readonly string[] Resources =
-        ["secrets", "secrets/versions", "namespaces", "tokens", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "loginroles", "users", "keys", "sys", "audit", "metrics", "alerts", "*", "*/versions"];
+        ["secrets", "secrets/versions", "namespaces", "tokens", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "loginroles", "users", "keys", "sys", "audit", "metrics", "alerts",
+        "secrets/rotation", "rotationpolicies", "databaseconnections", "databaseroles", "databasecreds", "leases", "*", "*/versions"];
 
     private static readonly string[] SubjectKinds = [AccessKinds.User, AccessKinds.Group, AccessKinds.ServiceAccount];
 

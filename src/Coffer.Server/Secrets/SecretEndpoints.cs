@@ -72,6 +72,9 @@ internal static class SecretEndpoints
 
         var request = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.SecretWriteRequest, MaxWriteBodyBytes, context.RequestAborted).ConfigureAwait(false);
         AuditCapture.Request(context, hasher => new AuditObject(request.Type, null, request.Metadata?.Labels, request.Metadata?.Annotations, HashValues(hasher, request)));
+        var warnings = await context.RequestServices.GetRequiredService<Rotation.NamingEnforcement>()
+            .CheckAsync(address, request.Metadata?.Labels, request.Metadata?.Annotations, context.RequestAborted).ConfigureAwait(false);
+        Rotation.NamingEnforcement.AddWarnings(context.Response, warnings);
         var metadata = await operations.PutAsync(address, request, expected, caller.Name, context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, metadata.CurrentVersion == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
@@ -101,7 +104,10 @@ internal static class SecretEndpoints
     {
         var address = Address(context);
         var version = Version(context.Request.Query["version"]);
-        var (stored, data) = await operations.GetAsync(address, version, context.RequestAborted).ConfigureAwait(false);
+        var stage = context.Request.Query["stage"];
+        var (stored, data) = stage.Count == 0
+            ? await operations.GetAsync(address, version, context.RequestAborted).ConfigureAwait(false)
+            : await context.RequestServices.GetRequiredService<Rotation.StagedReads>().GetAsync(address, Rotation.StagedReads.Parse(stage.ToString(), version), context.RequestAborted).ConfigureAwait(false);
         var encoded = new Dictionary<string, string>(data.Values.Count, StringComparer.Ordinal);
         foreach (var (key, value) in data.Values)
         {
@@ -190,6 +196,9 @@ internal static class SecretEndpoints
         if (kind == SecretChangeKind.Metadata)
         {
             patch = await ApiJson.ReadAsync(context.Request, ApiJsonContext.Default.MetadataPatchRequest, ApiJson.DefaultMaxBodyBytes * 5, context.RequestAborted).ConfigureAwait(false);
+            var warnings = await context.RequestServices.GetRequiredService<Rotation.NamingEnforcement>()
+                .CheckPatchAsync(address, patch.Labels, patch.Annotations, context.RequestAborted).ConfigureAwait(false);
+            Rotation.NamingEnforcement.AddWarnings(context.Response, warnings);
         }
         else
         {

@@ -86,6 +86,40 @@ internal static class PostgresMigrations
             body text NOT NULL,
             updated_at bigint NOT NULL);
         """,
+        """
+        CREATE TABLE secret_rotations (
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            token text NOT NULL,
+            base_version bigint NOT NULL,
+            last_step integer NOT NULL,
+            status integer NOT NULL,
+            error text,
+            started_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            pending_key_id integer,
+            pending_wrapped_key bytea,
+            pending_ciphertext bytea,
+            previous_version bigint,
+            revoke_previous_at bigint,
+            PRIMARY KEY (namespace, name),
+            FOREIGN KEY (namespace, name) REFERENCES secrets (namespace, name) ON DELETE CASCADE);
+        CREATE TABLE rotation_objects (
+            kind text COLLATE "C" NOT NULL,
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            body text NOT NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY (kind, namespace, name));
+        CREATE TABLE leases (
+            id text COLLATE "C" PRIMARY KEY,
+            namespace text COLLATE "C" NOT NULL,
+            issued_at bigint NOT NULL,
+            expires_at bigint NOT NULL,
+            revoked_at bigint,
+            body text NOT NULL);
+        CREATE INDEX leases_by_expiry ON leases (expires_at) WHERE revoked_at IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -83,6 +83,40 @@ internal static class SqliteMigrations
             body TEXT NOT NULL,
             updated_at INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE secret_rotations (
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            token TEXT NOT NULL,
+            base_version INTEGER NOT NULL,
+            last_step INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            error TEXT,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            pending_key_id INTEGER,
+            pending_wrapped_key BLOB,
+            pending_ciphertext BLOB,
+            previous_version INTEGER,
+            revoke_previous_at INTEGER,
+            PRIMARY KEY (namespace, name),
+            FOREIGN KEY (namespace, name) REFERENCES secrets (namespace, name) ON DELETE CASCADE) WITHOUT ROWID;
+        CREATE TABLE rotation_objects (
+            kind TEXT NOT NULL,
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            body TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, namespace, name)) WITHOUT ROWID;
+        CREATE TABLE leases (
+            id TEXT PRIMARY KEY,
+            namespace TEXT NOT NULL,
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            body TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX leases_by_expiry ON leases (expires_at) WHERE revoked_at IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -17,6 +17,7 @@ public static class SqliteStorage
             new Relational.RelationalNamespaceStore(database),
             new Relational.RelationalAccessStore(database),
             new Relational.RelationalLoginRoleStore(database),
+            new RotationStores(new Relational.RelationalSecretRotationStore(database), new Relational.RelationalRotationObjectStore(database), new Relational.RelationalLeaseStore(database)),
             database);
     }
 }

@@ -1,0 +1,7 @@
+namespace Coffer.Core.Generators;
+
+public enum RandomBytesEncoding
+{
+    Base64,
+    Hex,
+}

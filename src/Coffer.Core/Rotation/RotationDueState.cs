@@ -1,0 +1,8 @@
+namespace Coffer.Core.Rotation;
+
+public enum RotationDueState
+{
+    Overdue,
+    DueSoon,
+    Ok,
+}

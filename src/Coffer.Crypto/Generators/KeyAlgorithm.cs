@@ -1,0 +1,8 @@
+namespace Coffer.Crypto.Generators;
+
+public enum KeyAlgorithm
+{
+    Rsa,
+    Ecdsa,
+    Ed25519,
+}

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Leases;
+
+internal sealed record CredentialRequest(string? Ttl = null);

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Leases;
+
+internal sealed record LeaseList(string ApiVersion, string Kind, IReadOnlyList<LeaseResource> Items);
