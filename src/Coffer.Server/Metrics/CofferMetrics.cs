@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Coffer.Core.Errors;
 using Coffer.Server.Audit;
+using Coffer.Server.Rotation;
 using Coffer.Server.Seal;
 using Prometheus;
 
@@ -35,10 +36,12 @@ internal sealed class CofferMetrics
         var auditEntries = factory.CreateCounter("coffer_audit_entries_total", "Audit entries written to at least one sink.");
         var auditFailures = factory.CreateCounter("coffer_audit_sink_failures_total", "Audit writes that no sink took; each refused its requests.");
         var auditPending = factory.CreateGauge("coffer_audit_pending_entries", "Audit entries waiting to be written (the audit queue depth).");
+        var overdue = factory.CreateGauge("coffer_secrets_rotation_overdue", "Secrets past their rotation due date, as of the rotation scheduler's last pass.");
         Registry.AddBeforeCollectCallback(() =>
         {
             sealedGauge.Set(seal.IsSealed ? 1 : 0);
             kekAge.Set(KeyAge(seal, time));
+            overdue.Set(services.GetService<RotationMetrics>()?.Overdue ?? 0);
             if (services.GetService<AuditLog>() is { } audit)
             {
                 auditEntries.IncTo(audit.Count);
