@@ -4,6 +4,7 @@ using Coffer.Server.Access;
 using Coffer.Server.Api;
 using Coffer.Server.Audit;
 using Coffer.Server.Auth;
+using Coffer.Server.Kms;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
@@ -189,6 +190,7 @@ public static class CofferServer
         AccessEndpoints.Map(app);
         AuditEndpoints.Map(app);
         SecretEndpoints.Map(app);
+        KmsEndpoints.Map(app);
         return app;
     }
 

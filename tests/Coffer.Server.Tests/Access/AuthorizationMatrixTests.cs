@@ -56,6 +56,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("GET", "/v1/sys/keys", null, null, [403, 403, 403, 403, 200]),
         new("POST", "/v1/sys/keys/rotate", null, null, [403, 403, 403, 403, 200]),
         new("POST", "/v1/sys/keys/rewrap", null, null, [403, 403, 403, 403, 200]),
+        new("GET", "/v1/kms/status", null, null, [403, 403, 403, 403, 200]),
+        new("POST", "/v1/kms/encrypt", """{"plaintext":"AAAAAAAAAAAAAAAAAAAAAA=="}""", null, [403, 403, 403, 403, 200]),
+        new("POST", "/v1/kms/decrypt", """{"ciphertext":"AAAA","keyId":"coffer-kek-1"}""", null, [403, 403, 403, 403, 400]),
         new("POST", "/v1/sys/seal", null, null, [403, 403, 403, 403, 200]),
     ];
 
