@@ -6,6 +6,7 @@ using Coffer.Server.Audit;
 using Coffer.Server.Auth;
 using Coffer.Server.Kms;
 using Coffer.Server.Seal;
+using Coffer.Server.Sealing;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
 using Coffer.Storage.Postgres;
@@ -140,6 +141,7 @@ public static class CofferServer
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
+        services.AddSingleton<SealingKeyStore>();
         if (options.Audit)
         {
             // The container disposes it after the host stops, which writes the final checkpoint.
@@ -191,6 +193,7 @@ public static class CofferServer
         AuditEndpoints.Map(app);
         SecretEndpoints.Map(app);
         KmsEndpoints.Map(app);
+        SealingEndpoints.Map(app);
         return app;
     }
 

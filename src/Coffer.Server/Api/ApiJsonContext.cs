@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Coffer.Server.Access;
 using Coffer.Server.Auth;
 using Coffer.Server.Kms;
+using Coffer.Server.Sealing;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 
@@ -55,4 +56,5 @@ namespace Coffer.Server.Api;
 [JsonSerializable(typeof(KmsDecryptRequest))]
 [JsonSerializable(typeof(KmsDecryptResponse))]
 [JsonSerializable(typeof(KmsStatusResponse))]
+[JsonSerializable(typeof(SealingVerifyResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -59,6 +59,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("GET", "/v1/kms/status", null, null, [403, 403, 403, 403, 200]),
         new("POST", "/v1/kms/encrypt", """{"plaintext":"AAAAAAAAAAAAAAAAAAAAAA=="}""", null, [403, 403, 403, 403, 200]),
         new("POST", "/v1/kms/decrypt", """{"ciphertext":"AAAA","keyId":"coffer-kek-1"}""", null, [403, 403, 403, 403, 400]),
+        new("POST", "/v1/sealing/rotate", """{"apiVersion":"v1","kind":"Secret"}""", null, [403, 403, 403, 403, 400]),
+        new("POST", "/v1/sealing/verify", """{"apiVersion":"v1","kind":"Secret"}""", null, [403, 403, 403, 403, 400]),
         new("POST", "/v1/sys/seal", null, null, [403, 403, 403, 403, 200]),
     ];
 
