@@ -20,6 +20,11 @@ public static class SealingCertificate
             rsa.ImportFromPem(pem);
             return rsa;
         }
+        catch (ArgumentException)
+        {
+            rsa.Dispose();
+            throw new CryptographicException("no PEM certificate or public key found");
+        }
         catch
         {
             rsa.Dispose();

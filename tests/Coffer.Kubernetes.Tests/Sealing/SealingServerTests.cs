@@ -64,7 +64,9 @@ public sealed class SealingServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
         Assert.Equal(sealedOld["spec"]!["template"]!.ToJsonString(), rotated["spec"]!["template"]!.ToJsonString());
         Assert.DoesNotContain("hunter2", rotated.ToJsonString(), StringComparison.Ordinal);
-        _ = newCertificate;
+        using var newKey = SealingCertificate.LoadPublicKey(newCertificate);
+        var rsaBlock = Convert.FromBase64String(rotated["spec"]!["encryptedData"]!["password"]!.GetValue<string>());
+        Assert.Equal(newKey.KeySize / 8, (rsaBlock[0] << 8) | rsaBlock[1]);
     }
 
     [Fact]
