@@ -113,9 +113,6 @@ public sealed class K8sKmsCommandTests
         Assert.Contains("unseal", result.Error, StringComparison.Ordinal);
     }
 
-    private static string DataDirectoryOf(TestServer server) =>
-        (string)typeof(TestServer).GetField("folder", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(server)! + "/data";
-
     /// <summary>Polls until the plugin answers on its socket, or fails with what it printed.</summary>
     private static async Task<GrpcChannel> ConnectAsync(string socketPath, Task<int> run, StringWriter error)
     {
