@@ -142,6 +142,14 @@ public static class SecretSealer
             throw new ManifestException("the Secret has no data or stringData to seal");
         }
 
+        foreach (var key in values.Keys)
+        {
+            if (Core.Secrets.SecretData.CheckKey(key) is { } rule)
+            {
+                throw new ManifestException($"data key {rule}");
+            }
+        }
+
         return values;
     }
 

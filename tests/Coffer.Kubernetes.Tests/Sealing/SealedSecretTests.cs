@@ -164,6 +164,7 @@ public sealed class SealedSecretTests
     [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: b}\ndata: {k: [1, 2]}\n")]
     [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: A_B, namespace: b}\ndata: {k: dg==}\n")]
     [InlineData("apiVersion: v1\nkind: Secret\nmetadata: [1]\n")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: b}\nstringData: {\"a/b\": v}\n")]
     public void Seal_BadSecret_IsRefusedWithAClearMessage(string yaml)
     {
         using var publicKey = SealingCertificate.LoadPublicKey(SealingFixture.Key.CertificatePem);
