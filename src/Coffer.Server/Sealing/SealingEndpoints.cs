@@ -24,6 +24,34 @@ internal static class SealingEndpoints
             .AllowAnonymous().Produces<string>(contentType: "application/x-pem-file");
         sealing.MapPost("/rotate", RotateAsync).RequireAccess("rotate", "sealedsecrets").Accepts<JsonObject>("application/json").Produces<JsonObject>();
         sealing.MapPost("/verify", VerifyAsync).RequireAccess("verify", "sealedsecrets").Accepts<JsonObject>("application/json").Produces<SealingVerifyResponse>();
+
+        // For the operator: the Secret a SealedSecret stands for, and the status to write back. Namespaced, so RBAC can
+        // let an operator unseal only where it runs.
+        routes.MapPost("/v1/namespaces/{namespace}/sealedsecrets/{name}/unseal", UnsealAsync)
+            .WithTags("Sealing").RequireAccess("unseal", "sealedsecrets").Accepts<JsonObject>("application/json").Produces<JsonObject>();
+    }
+
+    private static async Task<IResult> UnsealAsync(HttpContext context, SealingKeyStore store, TimeProvider time, string @namespace, string name)
+    {
+        var sealedSecret = await ReadAsync(context).ConfigureAwait(false);
+        if (sealedSecret["metadata"] is not JsonObject metadata
+            || metadata["namespace"] is not JsonValue ns || !ns.TryGetValue<string>(out var bodyNs) || bodyNs != @namespace
+            || metadata["name"] is not JsonValue n || !n.TryGetValue<string>(out var bodyName) || bodyName != name)
+        {
+            throw CofferException.Invalid("FieldMismatch", "metadata.namespace and metadata.name must match the URL", "metadata");
+        }
+
+        var conversion = SealedSecretUnsealer.ToSecret(sealedSecret, await store.GetAsync(context.RequestAborted).ConfigureAwait(false), time.GetUtcNow());
+        if (!conversion.Succeeded)
+        {
+            // Perhaps sealed to a key another replica added since this one loaded.
+            var retried = SealedSecretUnsealer.ToSecret(sealedSecret, await store.ReloadAsync(context.RequestAborted).ConfigureAwait(false), time.GetUtcNow());
+            conversion = retried.Succeeded ? retried : conversion;
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        var answer = new JsonObject { ["secret"] = conversion.Secret, ["status"] = conversion.Status };
+        return Results.Text(answer.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8);
     }
 
     private static async Task<IResult> RotateAsync(HttpContext context, SealingKeyStore store)

@@ -101,6 +101,40 @@ public sealed class SealingServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PostAsync("/v1/sealing/verify", content2)).StatusCode);
     }
 
+    [Fact]
+    public async Task Unseal_ForTheOperator_GivesTheOwnedSecretAndASyncedStatus()
+    {
+        var sealedSecret = Seal(await server.Client.GetStringAsync("/v1/sealing/certificate"));
+        sealedSecret["metadata"]!["uid"] = "uid-7";
+
+        var response = await PostAsync("/v1/namespaces/team-a/sealedsecrets/db/unseal", sealedSecret);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        Assert.Equal("hunter2", Encoding.UTF8.GetString(Convert.FromBase64String(answer["secret"]!["data"]!["password"]!.GetValue<string>())));
+        Assert.Equal("uid-7", answer["secret"]!["metadata"]!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+        Assert.Equal("True", answer["status"]!["conditions"]![0]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Unseal_MovedToAnotherNamespace_GivesNoSecretAndAFailedStatus()
+    {
+        var sealedSecret = Seal(await server.Client.GetStringAsync("/v1/sealing/certificate"));
+        sealedSecret["metadata"]!["uid"] = "uid-7";
+        sealedSecret["metadata"]!["namespace"] = "team-b";
+        sealedSecret["spec"]!["template"]!["metadata"]!["namespace"] = "team-b";
+
+        var response = await PostAsync("/v1/namespaces/team-b/sealedsecrets/db/unseal", sealedSecret);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var mismatch = await PostAsync("/v1/namespaces/team-a/sealedsecrets/db/unseal", sealedSecret);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(answer["secret"]);
+        Assert.Equal("ErrUnsealFailed", answer["status"]!["conditions"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+    }
+
     private static JsonObject Seal(string certificatePem)
     {
         using var rsa = SealingCertificate.LoadPublicKey(certificatePem);
