@@ -21,11 +21,12 @@ internal static class K8sKmsCommands
         var listen = new Option<string>("--listen") { Description = "Unix socket to serve KMS v2 on", DefaultValueFactory = _ => DefaultEndpoint };
         var server = new Option<string?>("--server") { Description = "Forward to this Coffer server (https://...); the key ring stays there" };
         var tokenFile = new Option<string?>("--token-file") { Description = "The plugin's own Coffer token for --server (else $COFFER_TOKEN)" };
+        var caFile = new Option<string?>("--ca-file") { Description = "With --server: PEM CA the server's TLS certificate must chain to (else the system's roots)" };
         var data = new Option<string?>("--data") { Description = "Hold the key ring here instead: the Coffer server's --data folder (SQLite)" };
         var unsealKeyFile = new Option<string?>("--unseal-key-file") { Description = "With --data: file (mode 0600) of unseal shares, one per line" };
         var command = new Command("kms-plugin", "Serve the Kubernetes KMS v2 API on a unix socket, wrapping the apiserver's data keys with Coffer's key")
         {
-            listen, server, tokenFile, data, unsealKeyFile,
+            listen, server, tokenFile, caFile, data, unsealKeyFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,7 +47,8 @@ internal static class K8sKmsCommands
                         throw CliException.Usage("--server needs the plugin's token: --token-file or $COFFER_TOKEN");
                     }
 
-                    using var backend = new CofferServerKmsBackend(Client.ConnectionSettings.ParseAddress(address), token);
+                    using var ca = parse.GetValue(caFile) is { } caPath ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(caPath) : null;
+                    using var backend = new CofferServerKmsBackend(Client.ConnectionSettings.ParseAddress(address), token, ca);
                     return await ServeAsync(endpoint, backend, $"forwarding to {address}", output, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -66,7 +68,7 @@ internal static class K8sKmsCommands
                 await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return e.ExitCode;
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or Core.Errors.CofferException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or Core.Errors.CofferException or System.Security.Cryptography.CryptographicException)
             {
                 await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return CliExitCode.Error;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,8 +18,13 @@ public sealed class CofferServerKmsBackend : IKmsBackend, IDisposable
 {
     private readonly HttpClient http;
 
-    public CofferServerKmsBackend(Uri server, string token, HttpMessageHandler? handler = null)
+    /// <param name="trustedCa">When given, the server's certificate must chain to this CA (and only to it).</param>
+    public CofferServerKmsBackend(Uri server, string token, X509Certificate2? trustedCa = null, HttpMessageHandler? handler = null)
     {
+        handler ??= trustedCa is null ? null : new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, errors) => ChainsTo(trustedCa, certificate, errors) },
+        };
         http = handler is null ? new HttpClient() : new HttpClient(handler);
         http.BaseAddress = server;
         http.Timeout = TimeSpan.FromSeconds(10);
@@ -56,6 +63,21 @@ public sealed class CofferServerKmsBackend : IKmsBackend, IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        return chain.Build(leaf);
+    }
 
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {

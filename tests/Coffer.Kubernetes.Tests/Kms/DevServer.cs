@@ -24,12 +24,12 @@ internal sealed class DevServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<DevServer> StartAsync(TimeProvider? time = null)
+    public static async Task<DevServer> StartAsync(TimeProvider? time = null, Func<string, CofferServerOptions, CofferServerOptions>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("coffer-kms-server-").FullName;
         var output = new StringWriter();
         var options = new CofferServerOptions { Dev = true, Listen = "127.0.0.1:0", DataDirectory = Path.Combine(folder, "data"), LogLevel = LogLevel.Warning, Audit = false, TimeProvider = time ?? TimeProvider.System };
-        var server = await CofferServer.StartAsync(options, output, CancellationToken.None);
+        var server = await CofferServer.StartAsync(configure is null ? options : configure(folder, options), output, CancellationToken.None);
         var line = output.ToString().Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal));
         return new DevServer(server, folder, line["Root token: ".Length..].Trim());
     }
