@@ -22,6 +22,9 @@ fi
 # shellcheck source=tests/start-postgres.sh
 source tests/start-postgres.sh || { echo "0 passed, 1 failed"; exit 1; }
 
+# Third-party npm clients the compatibility tests run against (tests/npm, pinned by its lockfile).
+(cd tests/npm && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in tests/npm failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+
 dotnet test Coffer.slnx --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

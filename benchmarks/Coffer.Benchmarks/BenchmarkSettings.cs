@@ -6,7 +6,7 @@ namespace Coffer.Benchmarks;
 internal sealed record BenchmarkSettings(TimeSpan Warmup, TimeSpan Window, int Rounds, IReadOnlyList<int> Concurrencies, int PayloadBytes, bool Breakdown = false)
 {
     public const string Usage =
-        "usage: Coffer.Benchmarks [--quick] [--warmup SECONDS] [--window SECONDS] [--rounds N] [--concurrency 1,16] [--payload BYTES] [--breakdown]";
+        "usage: Coffer.Benchmarks [--quick] [--warmup SECONDS] [--window SECONDS] [--rounds N] [--concurrency 1,16] [--payload BYTES] [--breakdown] [--kms]";
 
     public static BenchmarkSettings Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 5, [1, 16], 200);
 

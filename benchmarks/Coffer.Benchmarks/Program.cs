@@ -8,15 +8,21 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 BenchmarkSettings settings;
+var kms = args.Contains("--kms");
 try
 {
-    settings = BenchmarkSettings.Parse(args);
+    settings = BenchmarkSettings.Parse([.. args.Where(a => a != "--kms")]);
 }
 catch (ArgumentException e)
 {
     await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
     await Console.Error.WriteLineAsync(BenchmarkSettings.Usage).ConfigureAwait(false);
     return 2;
+}
+
+if (kms)
+{
+    return await KmsBenchmark.RunAsync(settings, Console.Out, interrupt.Token).ConfigureAwait(false) ? 0 : 1;
 }
 
 var report = await BenchmarkRun.RunAsync(settings, Console.Out, interrupt.Token).ConfigureAwait(false);

@@ -9,7 +9,9 @@ using Coffer.Server.Hosting;
 using Coffer.Server.Metrics;
 using Coffer.Server.Leases;
 using Coffer.Server.Rotation;
+using Coffer.Server.Kms;
 using Coffer.Server.Seal;
+using Coffer.Server.Sealing;
 using Coffer.Server.Secrets;
 using Coffer.Storage;
 using Coffer.Storage.Postgres;
@@ -159,6 +161,7 @@ public static class CofferServer
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
         AddRotation(services, storage);
+        services.AddSingleton<SealingKeyStore>();
         if (options.Audit)
         {
             services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));
@@ -238,6 +241,8 @@ public static class CofferServer
         SecretEndpoints.Map(app);
         RotationEndpoints.Map(app);
         LeaseEndpoints.Map(app);
+        KmsEndpoints.Map(app);
+        SealingEndpoints.Map(app);
         return app;
     }
 

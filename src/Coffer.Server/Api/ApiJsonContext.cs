@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Access;
 using Coffer.Server.Auth;
+using Coffer.Server.Kms;
+using Coffer.Server.Sealing;
 using Coffer.Server.Seal;
 using Coffer.Server.Secrets;
 
@@ -49,4 +51,10 @@ namespace Coffer.Server.Api;
 [JsonSerializable(typeof(CanIResponse))]
 [JsonSerializable(typeof(WhoCanResponse))]
 [JsonSerializable(typeof(AccessReviewResponse))]
+[JsonSerializable(typeof(KmsEncryptRequest))]
+[JsonSerializable(typeof(KmsEncryptResponse))]
+[JsonSerializable(typeof(KmsDecryptRequest))]
+[JsonSerializable(typeof(KmsDecryptResponse))]
+[JsonSerializable(typeof(KmsStatusResponse))]
+[JsonSerializable(typeof(SealingVerifyResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

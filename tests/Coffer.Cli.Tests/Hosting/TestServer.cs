@@ -21,6 +21,8 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string Address => Server.Address.ToString().TrimEnd('/');
 
+    public string DataDirectory => Path.Combine(folder, "data");
+
     /// <summary>The dev server's root token; null for a production-mode server until it is initialised.</summary>
     public string? RootToken { get; }
 

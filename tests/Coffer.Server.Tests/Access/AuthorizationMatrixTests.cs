@@ -77,6 +77,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("GET", "/v1/namespaces/team-a/leases", null, null, [403, 403, 403, 403, 200]),
         new("POST", "/v1/namespaces/team-a/leases/renew", """{"leaseId":"team-a/database/creds/ro/x"}""", null, [403, 403, 403, 403, 404]),
         new("POST", "/v1/namespaces/team-a/leases/revoke", """{"leaseId":"team-a/database/creds/ro/x"}""", null, [403, 403, 403, 403, 404]),
+        new("GET", "/v1/kms/status", null, null, [403, 403, 403, 403, 200]),
+        new("POST", "/v1/kms/encrypt", """{"plaintext":"AAAAAAAAAAAAAAAAAAAAAA=="}""", null, [403, 403, 403, 403, 200]),
+        new("POST", "/v1/kms/decrypt", """{"ciphertext":"AAAA","keyId":"coffer-kek-1"}""", null, [403, 403, 403, 403, 400]),
+        new("POST", "/v1/sealing/rotate", """{"apiVersion":"v1","kind":"Secret"}""", null, [403, 403, 403, 403, 400]),
+        new("POST", "/v1/sealing/verify", """{"apiVersion":"v1","kind":"Secret"}""", null, [403, 403, 403, 403, 400]),
+        new("POST", "/v1/namespaces/team-a/sealedsecrets/db/unseal", """{"apiVersion":"v1","kind":"Secret"}""", null, [403, 403, 403, 403, 400]),
         new("POST", "/v1/sys/seal", null, null, [403, 403, 403, 403, 200]),
     ];
 
@@ -153,6 +159,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         {
             [_, "v1", "namespaces", _, "secrets"] => "/v1/namespaces/{namespace}/secrets",
             [_, "v1", "namespaces", _, "secrets", _] => "/v1/namespaces/{namespace}/secrets/{name}",
+            [_, "v1", "namespaces", _, "sealedsecrets", _, "unseal"] => "/v1/namespaces/{namespace}/sealedsecrets/{name}/unseal",
             [_, "v1", "namespaces", _, "secrets", _, var tail] => $"/v1/namespaces/{{namespace}}/secrets/{{name}}/{tail}",
             [_, "v1", "namespaces", _] => "/v1/namespaces/{name}",
             [_, "v1", "namespaces", _, "rotation"] => "/v1/namespaces/{namespace}/rotation",

@@ -1,0 +1,3 @@
+namespace Coffer.Server.Sealing;
+
+internal sealed record SealingVerifyResponse(bool Valid);
