@@ -139,6 +139,8 @@ public static class CofferServer
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
+        services.AddSingleton(storage.Changes);
+        services.AddSingleton<Watch.SecretChangeSignal>();
         if (options.Audit)
         {
             // The container disposes it after the host stops, which writes the final checkpoint.
@@ -189,6 +191,7 @@ public static class CofferServer
         AccessEndpoints.Map(app);
         AuditEndpoints.Map(app);
         SecretEndpoints.Map(app);
+        Watch.WatchEndpoints.Map(app);
         return app;
     }
 

@@ -25,5 +25,8 @@ public sealed class StorageBackend(
 
     public ILoginRoleStore LoginRoles { get; } = loginRoles;
 
+    /// <summary>Every secret change in revision order, for watchers.</summary>
+    public required ISecretChangeLog Changes { get; init; }
+
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

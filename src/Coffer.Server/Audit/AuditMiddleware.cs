@@ -38,6 +38,15 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
             }
         }
 
+        if (context.Request.Path.StartsWithSegments(Watch.WatchEndpoints.PathPrefix) && IsRead(context))
+        {
+            // A watch streams names and versions (never values) for as long as it lasts, so it cannot be held back whole:
+            // its record leaves the process as its answer starts, and a failure to write it aborts the answer.
+            context.Response.OnStarting(() => audit.RecordAsync(Completed(context, requestId), sync: false, context.RequestAborted));
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var original = context.Response.Body;
         using var buffer = new MemoryStream(2048);
         context.Response.Body = buffer;

@@ -15,6 +15,9 @@ public static class PostgresStorage
             new Relational.RelationalNamespaceStore(database),
             new Relational.RelationalAccessStore(database),
             new Relational.RelationalLoginRoleStore(database),
-            database);
+            database)
+        {
+            Changes = new Relational.RelationalSecretChangeLog(database),
+        };
     }
 }

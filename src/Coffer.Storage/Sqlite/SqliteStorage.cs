@@ -17,6 +17,9 @@ public static class SqliteStorage
             new Relational.RelationalNamespaceStore(database),
             new Relational.RelationalAccessStore(database),
             new Relational.RelationalLoginRoleStore(database),
-            database);
+            database)
+        {
+            Changes = new Relational.RelationalSecretChangeLog(database),
+        };
     }
 }
