@@ -479,6 +479,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     /// <summary>Every Secret in the cluster: managed ones for drift, all of them for reloads.</summary>
     private async Task WatchSecretsAsync(CancellationToken cancellationToken)
     {
+        var caughtUp = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -486,7 +487,13 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                 var list = await kube.CoreV1.ListSecretForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 foreach (var secret in list.Items)
                 {
-                    Reload.Observe(secret, initial: true);
+                    Reload.Observe(secret);
+                }
+
+                if (!caughtUp)
+                {
+                    await Reload.CatchUpAsync(list.Items.Select(s => s.Metadata.NamespaceProperty), cancellationToken).ConfigureAwait(false);
+                    caughtUp = true;
                 }
 
                 var watch = kube.CoreV1.WatchListSecretForAllNamespacesAsync(resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancellationToken);
@@ -503,7 +510,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                     }
                     else
                     {
-                        Reload.Observe(secret, initial: false);
+                        Reload.Observe(secret);
                     }
 
                     // A managed Secret changed or vanished: if that was not the operator's doing, the reconcile restores it.

@@ -21,6 +21,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
     private readonly ConcurrentDictionary<(string Namespace, string Name), string> hashes = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> flushes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Namespace, string Name), byte> changedSecrets = new();
     private bool? argoRollouts;
 
     /// <summary>Rolling restarts started so far.</summary>
@@ -28,24 +29,52 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
 
     private long restarts;
 
-    /// <summary>Takes note of a Secret's data; a changed hash (not a first sighting) schedules its namespace.</summary>
-    public void Observe(V1Secret secret, bool initial)
+    /// <summary>Debounced restart passes finished so far.</summary>
+    public long Flushes => Interlocked.Read(ref flushCount);
+
+    /// <summary>Secrets looked at so far (events and listings).</summary>
+    public long Observations => Interlocked.Read(ref observations);
+
+    /// <summary>No namespace is waiting out its debounce or being flushed.</summary>
+    public bool IsIdle => flushes.IsEmpty;
+
+    private long flushCount;
+    private long observations;
+
+    /// <summary>
+    /// Takes note of a Secret's data. A changed hash schedules its namespace; a first sighting does not (a workload
+    /// waiting for a missing Secret starts by itself once it exists), nor does a change that leaves the data alone.
+    /// </summary>
+    public void Observe(V1Secret secret)
     {
         var key = (secret.Metadata.NamespaceProperty, secret.Metadata.Name);
         var hash = hasher.Compute(secret.Data?.ToDictionary(kv => kv.Key, kv => kv.Value));
         var previous = hashes.TryGetValue(key, out var known) ? known : null;
         hashes[key] = hash;
-        if (!initial && previous != hash)
+        Interlocked.Increment(ref observations);
+        if (previous is not null && previous != hash)
         {
+            changedSecrets[key] = 0;
             Schedule(key.NamespaceProperty);
         }
     }
 
+    /// <summary>A deleted Secret restarts nothing: new pods could not start without it.</summary>
     public void Forget(V1Secret secret)
     {
-        if (hashes.TryRemove((secret.Metadata.NamespaceProperty, secret.Metadata.Name), out _))
+        hashes.TryRemove((secret.Metadata.NamespaceProperty, secret.Metadata.Name), out _);
+        Interlocked.Increment(ref observations);
+    }
+
+    /// <summary>
+    /// After the operator's start: workloads Coffer restarted before, whose Secrets changed while no operator was
+    /// watching, are restarted now; workloads never restarted by Coffer are left alone.
+    /// </summary>
+    public async Task CatchUpAsync(IEnumerable<string> namespaces, CancellationToken cancellationToken)
+    {
+        foreach (var ns in namespaces.Distinct(StringComparer.Ordinal))
         {
-            Schedule(secret.Metadata.NamespaceProperty);
+            await RestartChangedAsync(ns, initial: true, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -66,14 +95,17 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             }
 
             pending.TryRemove(ns, out _);
-            flushes.TryRemove(ns, out _);
-            if (pending.ContainsKey(ns))
+            var changed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in changedSecrets.Keys.Where(k => k.Namespace == ns).ToList())
             {
-                // A change slipped in between: make sure it has a flush of its own.
-                Schedule(ns);
+                if (changedSecrets.TryRemove(key, out _))
+                {
+                    changed.Add(key.Name);
+                }
             }
 
-            await RestartChangedAsync(ns, stopping).ConfigureAwait(false);
+            await RestartChangedAsync(ns, initial: false, changed, stopping).ConfigureAwait(false);
+            Interlocked.Increment(ref flushCount);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -82,16 +114,25 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
         {
             OperatorLog.WatchEnded(logger, $"reload of namespace {ns}", e.Message);
         }
+        finally
+        {
+            flushes.TryRemove(ns, out _);
+            if (pending.ContainsKey(ns) && !stopping.IsCancellationRequested)
+            {
+                // A change arrived during the pass: it gets a pass of its own.
+                Schedule(ns);
+            }
+        }
     }
 
-    private async Task RestartChangedAsync(string ns, CancellationToken cancellationToken)
+    private async Task RestartChangedAsync(string ns, bool initial, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
     {
         var known = hashes.Where(kv => kv.Key.Namespace == ns).ToDictionary(kv => kv.Key.Name, kv => kv.Value, StringComparer.Ordinal);
         var patchBody = (string hash) => new V1Patch(TemplateAnnotationPatch(hash), V1Patch.PatchType.StrategicMergePatch);
 
         foreach (var deployment in (await kube.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items)
         {
-            if (ReloadDecision.NewHash(deployment.Metadata, deployment.Spec?.Template, known, hasher) is { } hash)
+            if (ReloadDecision.NewHash(deployment.Metadata, deployment.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedDeploymentAsync(patchBody(hash), deployment.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 Restarted("Deployment", ns, deployment.Metadata.Name);
@@ -100,7 +141,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
 
         foreach (var set in (await kube.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items)
         {
-            if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher) is { } hash)
+            if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedStatefulSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 Restarted("StatefulSet", ns, set.Metadata.Name);
@@ -109,18 +150,18 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
 
         foreach (var set in (await kube.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items)
         {
-            if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher) is { } hash)
+            if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedDaemonSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 Restarted("DaemonSet", ns, set.Metadata.Name);
             }
         }
 
-        await RestartRolloutsAsync(ns, known, cancellationToken).ConfigureAwait(false);
+        await RestartRolloutsAsync(ns, known, initial, changed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Argo Rollouts, where the cluster has them: same pod template, so the same rule; merge patch, as for any custom resource.</summary>
-    private async Task RestartRolloutsAsync(string ns, Dictionary<string, string> known, CancellationToken cancellationToken)
+    private async Task RestartRolloutsAsync(string ns, Dictionary<string, string> known, bool initial, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
     {
         if (argoRollouts == false)
         {
@@ -141,7 +182,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
 
         foreach (var rollout in list.Items ?? [])
         {
-            if (ReloadDecision.NewHash(rollout.Metadata, rollout.Spec?.Template, known, hasher) is { } hash)
+            if (ReloadDecision.NewHash(rollout.Metadata, rollout.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.CustomObjects.PatchNamespacedCustomObjectAsync(
                     new V1Patch(TemplateAnnotationPatch(hash), V1Patch.PatchType.MergePatch),

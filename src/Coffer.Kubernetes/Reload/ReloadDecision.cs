@@ -7,9 +7,10 @@ namespace Coffer.Kubernetes.Reload;
 internal static class ReloadDecision
 {
     /// <param name="hashes">Data hash per Secret name in the workload's namespace; Secrets absent here are left out.</param>
+    /// <param name="changed">The Secrets whose data changed; a workload that uses none of them is left alone (null: any).</param>
     /// <param name="initial">The hashes come from a first listing, not a change: a workload never restarted by Coffer is left alone.</param>
     /// <returns>The new pod-template annotation value, or null when the workload is not opted in, uses none of them, or is already at that hash.</returns>
-    public static string? NewHash(V1ObjectMeta metadata, V1PodTemplateSpec? template, IReadOnlyDictionary<string, string> hashes, SecretDataHash hasher, bool initial = false)
+    public static string? NewHash(V1ObjectMeta metadata, V1PodTemplateSpec? template, IReadOnlyDictionary<string, string> hashes, SecretDataHash hasher, bool initial = false, IReadOnlySet<string>? changed = null)
     {
         if (metadata.Annotations?.TryGetValue(ReloadAnnotations.OptIn, out var optIn) != true || !string.Equals(optIn, "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -17,6 +18,11 @@ internal static class ReloadDecision
         }
 
         var used = PodTemplateSecrets.Find(template?.Spec);
+        if (changed is not null && !used.Overlaps(changed))
+        {
+            return null;
+        }
+
         var parts = used.Where(hashes.ContainsKey).Select(name => (name, hashes[name])).ToList();
         if (parts.Count == 0)
         {
