@@ -27,6 +27,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(AuditCommand.Create(runner));
         root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         root.Subcommands.Add(LintCommand.Create(environment, output, error));
+        root.Subcommands.Add(K8sCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
