@@ -25,6 +25,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     public const string Core = "api/v1";
     public const string Apps = "apis/apps/v1";
     public const string CofferGroup = "apis/coffer.dev/v1alpha1";
+    public const string Argo = "apis/argoproj.io/v1alpha1";
 
     private static readonly Dictionary<(string Prefix, string Resource), string> Kinds = new()
     {
@@ -34,6 +35,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         [(Apps, "statefulsets")] = "StatefulSet",
         [(Apps, "daemonsets")] = "DaemonSet",
         [(CofferGroup, "coffersecrets")] = "CofferSecret",
+        [(Argo, "rollouts")] = "Rollout",
     };
 
     private readonly WebApplication app;
@@ -160,7 +162,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var path = context.Request.Path.Value!.Trim('/');
         lock (gate)
         {
-            calls.Add(new RecordedCall(context.Request.Method, "/" + path, context.Request.ContentType));
+            calls.Add(new RecordedCall(context.Request.Method, "/" + path, context.Request.ContentType, context.Request.QueryString.Value ?? string.Empty));
         }
 
         var segments = path.Split('/');
