@@ -26,6 +26,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     private readonly CancellationTokenSource stopping = new();
     private ReloadCoordinator? reload;
     private Task running = Task.CompletedTask;
+    private int disposed;
 
     /// <summary>Reconciles finished so far; tests and the benchmark wait on it.</summary>
     public long Reconciles => Interlocked.Read(ref reconciles);
@@ -47,6 +48,11 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync().ConfigureAwait(false);
         queue.Writer.TryComplete();
         try

@@ -51,6 +51,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Raised under the fake's lock after every stored change (the latency benchmark times writes by it).</summary>
+    public event Action<WatchEvent>? Published;
+
     public IReadOnlyList<RecordedCall> Calls
     {
         get
@@ -500,6 +503,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     {
         var change = new WatchEvent(resourceVersion, key, type, (JsonObject)body.DeepClone());
         history.Add(change);
+        Published?.Invoke(change);
         foreach (var (filter, channel) in watchers)
         {
             if (filter(change))
