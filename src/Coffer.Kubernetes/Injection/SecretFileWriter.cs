@@ -58,7 +58,7 @@ internal sealed partial class SecretFileWriter(CofferConnection coffer, string r
         {
             try
             {
-                await foreach (var change in coffer.WatchAsync(role, ns, revision, cancellationToken).ConfigureAwait(false))
+                await foreach (var change in coffer.WatchAsync(role, ns, revision, null, cancellationToken).ConfigureAwait(false))
                 {
                     var resumed = revision is null;
                     revision = change.Revision;

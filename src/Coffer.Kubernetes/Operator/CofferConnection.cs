@@ -72,9 +72,10 @@ internal sealed class CofferConnection(HttpClient http, Func<CancellationToken, 
     }
 
     /// <summary>The change stream of one Coffer namespace from <paramref name="revision"/>; ends when the server ends it.</summary>
-    public async IAsyncEnumerable<CofferChange> WatchAsync(string role, string ns, long? revision, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CofferChange> WatchAsync(string role, string ns, long? revision, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = revision is null ? "timeoutSeconds=300" : $"revision={revision}&timeoutSeconds=300";
+        var seconds = Math.Max(1, (int)(timeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
+        var query = revision is null ? $"timeoutSeconds={seconds}" : $"revision={revision}&timeoutSeconds={seconds}";
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/watch/namespaces/{Uri.EscapeDataString(ns)}/secrets?{query}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, cancellationToken).ConfigureAwait(false));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

@@ -557,7 +557,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
             try
             {
                 var first = revision is null;
-                await foreach (var change in coffer.WatchAsync(role, ns, revision, cancellationToken).ConfigureAwait(false))
+                await foreach (var change in coffer.WatchAsync(role, ns, revision, options.CofferWatchTimeout, cancellationToken).ConfigureAwait(false))
                 {
                     revision = change.Revision;
                     if (change.IsBookmark)

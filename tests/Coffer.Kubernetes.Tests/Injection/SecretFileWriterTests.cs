@@ -33,9 +33,10 @@ public sealed class SecretFileWriterTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var running = Writer(http).RunAsync([FetchRequest.Parse("db=team-a/db")], watch: true, stop.Token);
         var password = Path.Combine(folder, "db", "password");
-        await OperatorWorld.EventuallyAsync(() => File.Exists(password) && File.ReadAllText(password) == "first", "first write");
+        var user = Path.Combine(folder, "db", "user");
+        await OperatorWorld.EventuallyAsync(() => File.Exists(password) && File.Exists(user) && File.ReadAllText(password) == "first", "first write");
 
-        Assert.Equal("app", await File.ReadAllTextAsync(Path.Combine(folder, "db", "user")));
+        Assert.Equal("app", await File.ReadAllTextAsync(user));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(password));
 
         await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["password"] = "second", ["user"] = "app" });

@@ -259,4 +259,26 @@ public sealed class CofferSecretControllerTests : IAsyncLifetime
         await OperatorWorld.EventuallyAsync(() => Ready(world.Status("team-a", "missing")) == "False:TemplateKeyNotFound", "template key reported");
         await OperatorWorld.EventuallyAsync(() => Ready(world.Status("team-a", "absent")) == "False:CofferSecretNotFound", "missing source reported");
     }
+
+    [Fact]
+    public async Task CofferWatchStream_EndingAndReopening_ResumesFromTheLastRevisionAndMissesNothing()
+    {
+        await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "0" });
+        await world.StartOperatorAsync(cofferWatchTimeout: TimeSpan.FromSeconds(1));
+        world.AddCofferSecret("team-a", "db", Spec("db"));
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "v") == "0", "first sync");
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var opened = Watches().Count;
+            await OperatorWorld.EventuallyAsync(() => Watches().Count > opened, $"stream re-opened ({i})");
+            await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = $"{i}" });
+            await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "v") == $"{i}", $"write {i} synced");
+        }
+
+        Assert.DoesNotContain("revision=", Watches()[0], StringComparison.Ordinal);
+        Assert.All(Watches().Skip(1), w => Assert.Contains("revision=", w, StringComparison.Ordinal));
+    }
+
+    private List<string> Watches() => [.. world.CofferRequests.Where(r => r.StartsWith("/v1/watch/namespaces/team-a/secrets", StringComparison.Ordinal))];
 }

@@ -48,10 +48,13 @@ internal sealed class OperatorWorld : IAsyncDisposable
         Coffer = coffer;
         Root = root;
         Api = api;
-        operatorHttp = new HttpClient { BaseAddress = coffer.Address };
+        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests)) { BaseAddress = coffer.Address };
     }
 
     public RunningServer Coffer { get; }
+
+    /// <summary>Path and query of every request the operator sent to Coffer.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CofferRequests { get; } = new();
 
     /// <summary>Talks to Coffer as root, for the tests' own writes.</summary>
     public HttpClient Root { get; }
@@ -104,7 +107,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
     }
 
     /// <summary>Starts (or restarts) the operator.</summary>
-    public async Task<CofferSecretController> StartOperatorAsync(TimeSpan? debounce = null, TimeSpan? resync = null)
+    public async Task<CofferSecretController> StartOperatorAsync(TimeSpan? debounce = null, TimeSpan? resync = null, TimeSpan? cofferWatchTimeout = null)
     {
         if (Controller is not null)
         {
@@ -115,7 +118,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
         Controller = new CofferSecretController(
             Api.CreateClient(),
             connection,
-            new ControllerOptions(resync ?? TimeSpan.FromHours(1), debounce ?? TimeSpan.FromMilliseconds(500), new byte[32]) { RetryDelay = TimeSpan.FromMilliseconds(100) },
+            new ControllerOptions(resync ?? TimeSpan.FromHours(1), debounce ?? TimeSpan.FromMilliseconds(500), new byte[32]) { RetryDelay = TimeSpan.FromMilliseconds(100), CofferWatchTimeout = cofferWatchTimeout ?? TimeSpan.FromMinutes(5) },
             TimeProvider.System,
             NullLogger.Instance);
         Controller.Start();
@@ -211,5 +214,14 @@ internal sealed class OperatorWorld : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
         return JsonNode.Parse(body) as JsonObject ?? [];
+    }
+
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            requests.Enqueue(request.RequestUri!.PathAndQuery);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
