@@ -20,6 +20,9 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     private readonly ConcurrentDictionary<string, CofferSecretResource> resources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Role, string Namespace, string Name), CofferSecretData> sourceCache = new();
     private readonly ConcurrentDictionary<(string Role, string Namespace), Task> cofferWatches = new();
+
+    /// <summary>Streams that are open and caught up: only their secrets may be served from the cache.</summary>
+    private readonly ConcurrentDictionary<(string Role, string Namespace), byte> liveWatches = new();
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> queued = new(StringComparer.Ordinal);
     private readonly SecretDataHash hasher = new(options.HashKey);
@@ -230,7 +233,8 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
 
     private async Task<CofferSecretData> ReadSourceAsync(string role, string ns, string name, CancellationToken cancellationToken)
     {
-        if (sourceCache.TryGetValue((role, ns, name), out var cached))
+        // Without a live stream nothing would tell the cache it is stale: read Coffer every time until it is back.
+        if (liveWatches.ContainsKey((role, ns)) && sourceCache.TryGetValue((role, ns, name), out var cached))
         {
             return cached;
         }
@@ -568,6 +572,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                             Invalidate(role, ns, null);
                         }
 
+                        liveWatches[(role, ns)] = 0;
                         continue;
                     }
 
@@ -580,6 +585,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
             }
             catch (Exception e) when (e is CofferRequestFailed or HttpRequestException or IOException or JsonException)
             {
+                liveWatches.TryRemove((role, ns), out _);
                 if (e is CofferRequestFailed { Status: HttpStatusCode.Unauthorized })
                 {
                     coffer.Forget(role);

@@ -280,5 +280,19 @@ public sealed class CofferSecretControllerTests : IAsyncLifetime
         Assert.All(Watches().Skip(1), w => Assert.Contains("revision=", w, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CofferWatchForbidden_ResyncStillDeliversFreshData()
+    {
+        await world.WriteCofferAsync("team-c", "db", new Dictionary<string, string> { ["v"] = "1" });
+        await world.StartOperatorAsync(resync: TimeSpan.FromSeconds(1));
+        world.AddCofferSecret("team-c", "db", Spec("db"));
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-c", "db"), "v") == "1", "first sync");
+
+        await world.WriteCofferAsync("team-c", "db", new Dictionary<string, string> { ["v"] = "2" });
+
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-c", "db"), "v") == "2", "synced by resync");
+        Assert.Contains(world.CofferRequests, r => r.StartsWith("/v1/watch/namespaces/team-c/", StringComparison.Ordinal));
+    }
+
     private List<string> Watches() => [.. world.CofferRequests.Where(r => r.StartsWith("/v1/watch/namespaces/team-a/secrets", StringComparison.Ordinal))];
 }

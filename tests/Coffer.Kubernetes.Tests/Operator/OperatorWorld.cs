@@ -13,7 +13,7 @@ namespace Coffer.Kubernetes.Tests.Operator;
 /// <summary>
 /// A real Coffer dev server that trusts a test cluster's service-account tokens, the fake Kubernetes API, and the
 /// operator between them, logged in as system:serviceaccount:coffer-system:coffer-operator. Coffer login roles
-/// team-a and team-b each read only their own Coffer namespace.
+/// team-a and team-b each read and watch only their own Coffer namespace; team-c may read but not watch.
 /// </summary>
 internal sealed class OperatorWorld : IAsyncDisposable
 {
@@ -35,6 +35,14 @@ internal sealed class OperatorWorld : IAsyncDisposable
         - apiGroups: [""]
           resources: ["secrets"]
           verbs: ["get", "watch"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {namespace: team-c, name: operator-read}
+        rules:
+        - apiGroups: [""]
+          resources: ["secrets"]
+          verbs: ["get"]
         """;
 
     private readonly string folder;
@@ -85,7 +93,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
         var root = new HttpClient { BaseAddress = coffer.Address };
         root.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var world = new OperatorWorld(folder, issuer, coffer, root, await FakeKubernetesApi.StartAsync());
-        foreach (var ns in new[] { "team-a", "team-b" })
+        foreach (var ns in new[] { "team-a", "team-b", "team-c" })
         {
             await world.SendAsync(HttpMethod.Post, "/v1/namespaces", $$"""{"name":"{{ns}}"}""");
         }
@@ -95,7 +103,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
             Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
         }
 
-        foreach (var ns in new[] { "team-a", "team-b" })
+        foreach (var ns in new[] { "team-a", "team-b", "team-c" })
         {
             await world.SendAsync(
                 HttpMethod.Put,
