@@ -132,6 +132,11 @@ internal static class K8sCommand
                 await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return CliExitCode.ForHttpStatus((int)e.Status);
             }
+            catch (Exception e) when (e is IOException or HttpRequestException or UnauthorizedAccessException or InvalidDataException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return CliExitCode.Error;
+            }
 
             return CliExitCode.Ok;
         });

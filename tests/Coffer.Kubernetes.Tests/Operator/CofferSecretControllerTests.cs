@@ -255,9 +255,12 @@ public sealed class CofferSecretControllerTests : IAsyncLifetime
 
         world.AddCofferSecret("team-a", "missing", Spec("db", template: new JsonObject { ["url"] = "{{ .username }}" }));
         world.AddCofferSecret("team-a", "absent", Spec("no-such-secret"));
+        world.AddCofferSecret("team-a", "no-source", new JsonObject { ["target"] = new JsonObject { ["name"] = "x" } });
 
         await OperatorWorld.EventuallyAsync(() => Ready(world.Status("team-a", "missing")) == "False:TemplateKeyNotFound", "template key reported");
         await OperatorWorld.EventuallyAsync(() => Ready(world.Status("team-a", "absent")) == "False:CofferSecretNotFound", "missing source reported");
+        await OperatorWorld.EventuallyAsync(() => Ready(world.Status("team-a", "no-source")) == "False:InvalidSpec", "invalid spec reported");
+        Assert.Null(world.NativeSecret("team-a", "x"));
     }
 
     [Fact]
