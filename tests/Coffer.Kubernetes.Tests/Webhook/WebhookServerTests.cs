@@ -76,7 +76,10 @@ public sealed class WebhookServerTests : IAsyncLifetime
     {
         var huge = new string('x', PodInjection.MaxReviewBytes + 1);
 
-        using var response = await client.PostAsync("/mutate", new StringContent(huge, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the refusal arrive before the body is sent, as a large client upload would do it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mutate") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
