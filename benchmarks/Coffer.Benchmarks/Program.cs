@@ -7,6 +7,11 @@ Console.CancelKeyPress += (_, e) =>
     interrupt.Cancel();
 };
 
+if (args is ["sync-latency", ..])
+{
+    return await SyncLatency.RunAsync(args, Console.Out, interrupt.Token).ConfigureAwait(false);
+}
+
 BenchmarkSettings settings;
 var kms = args.Contains("--kms");
 try

@@ -31,7 +31,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         root.Subcommands.Add(LintCommand.Create(environment, output, error));
         root.Subcommands.Add(SealCommand.Create(runner));
-        var k8s = new System.CommandLine.Command("k8s", "Kubernetes integration: encryption at rest with Coffer's keys");
+        var k8s = K8sCommand.Create(output, error);
         K8sKmsCommands.AddTo(k8s, environment, output, error);
         root.Subcommands.Add(k8s);
         var parse = root.Parse(args);

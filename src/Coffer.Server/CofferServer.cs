@@ -162,6 +162,8 @@ public static class CofferServer
         services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
         AddRotation(services, storage);
         services.AddSingleton<SealingKeyStore>();
+        services.AddSingleton(storage.Changes);
+        services.AddSingleton<Watch.SecretChangeSignal>();
         if (options.Audit)
         {
             services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));
@@ -243,6 +245,7 @@ public static class CofferServer
         LeaseEndpoints.Map(app);
         KmsEndpoints.Map(app);
         SealingEndpoints.Map(app);
+        Watch.WatchEndpoints.Map(app);
         return app;
     }
 

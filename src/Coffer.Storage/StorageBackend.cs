@@ -28,5 +28,8 @@ public sealed class StorageBackend(
 
     public RotationStores Rotation { get; } = rotation;
 
+    /// <summary>Every secret change in revision order, for watchers.</summary>
+    public required ISecretChangeLog Changes { get; init; }
+
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

@@ -461,4 +461,38 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal(["orphan"], (await Storage.Tokens.ListAsync(CancellationToken.None)).Select(t => t.Accessor));
         Assert.Empty(await Storage.Tokens.RevokeAsync("parent", withDescendants: true, CancellationToken.None));
     }
+    [Fact]
+    public async Task ChangeLog_WritesAndLifecycleChanges_RecordedInRevisionOrderPerNamespace()
+    {
+        await Storage.Namespaces.CreateAsync("other", At, CancellationToken.None);
+        var db = new SecretAddress("default", "db");
+        var before = await Storage.Changes.LatestRevisionAsync(CancellationToken.None);
+        await PutAsync(db);
+        await PutAsync(new SecretAddress("other", "elsewhere"));
+        await PutAsync(db);
+        await Secrets.ChangeAsync(Change(db, SecretChangeKind.Delete), CancellationToken.None);
+
+        var changes = await Storage.Changes.ReadAsync("default", before, 100, CancellationToken.None);
+        var later = await Storage.Changes.ReadAsync("default", changes[1].Revision, 100, CancellationToken.None);
+
+        Assert.Equal(
+            [("db", 1L, SecretChangeLogSql.Written), ("db", 2L, SecretChangeLogSql.Written), ("db", 2L, SecretChangeLogSql.Deleted)],
+            changes.Select(c => (c.Name, c.Version, c.Kind)));
+        Assert.True(changes.Zip(changes.Skip(1)).All(p => p.First.Revision < p.Second.Revision));
+        Assert.Equal([changes[2].Revision], later.Select(c => c.Revision));
+        Assert.Equal(changes[2].Revision, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
+        Assert.Single(await Storage.Changes.ReadAsync("other", before, 100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ChangeLog_FailedWrite_RecordsNothing()
+    {
+        var address = new SecretAddress("default", "db");
+        await PutAsync(address);
+        var before = await Storage.Changes.LatestRevisionAsync(CancellationToken.None);
+
+        await Assert.ThrowsAsync<CofferException>(() => PutAsync(address, expected: 7));
+
+        Assert.Equal(before, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
+    }
 }

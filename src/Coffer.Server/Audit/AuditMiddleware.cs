@@ -50,6 +50,20 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
             }
         }
 
+        if (context.Request.Path.StartsWithSegments(Watch.WatchEndpoints.PathPrefix) && IsRead(context))
+        {
+            // A watch streams names and versions (never values) for as long as it lasts, so it cannot be held back whole:
+            // its record leaves the process as its answer starts, and a failure to write it aborts the answer.
+            context.Response.OnStarting(async () =>
+            {
+                var started = Completed(context, requestId);
+                await audit.RecordAsync(started, sync: false, context.RequestAborted).ConfigureAwait(false);
+                Observe(started);
+            });
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var original = context.Response.Body;
         using var buffer = new HeldResponse();
         context.Response.Body = buffer;

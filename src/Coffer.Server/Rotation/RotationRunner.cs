@@ -21,6 +21,7 @@ internal sealed class RotationRunner(
     SealState seal,
     RotatorCatalog rotators,
     TimeProvider time,
+    Watch.SecretChangeSignal changed,
     ILogger<RotationRunner> logger)
 {
     public const int MaxTokenLength = 128;
@@ -118,6 +119,7 @@ internal sealed class RotationRunner(
         }
 
         RotationLog.Promoted(logger, address.Namespace, address.Name, finished.PendingVersion);
+        changed.Notify();
         return finished;
     }
 

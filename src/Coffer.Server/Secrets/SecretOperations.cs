@@ -13,7 +13,7 @@ using Coffer.Storage;
 namespace Coffer.Server.Secrets;
 
 /// <summary>Validates, encrypts and stores secrets; decrypts them for reads. No HTTP here.</summary>
-internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeProvider time, CofferMetrics metrics, ILogger<SecretOperations> logger)
+internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeProvider time, CofferMetrics metrics, Watch.SecretChangeSignal changed, ILogger<SecretOperations> logger)
 {
     public async Task<SecretMetadata> PutAsync(SecretAddress address, SecretWriteRequest request, long? expectedVersion, string actor, CancellationToken cancellationToken)
     {
@@ -108,10 +108,14 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         return await WriteAsync(write, data, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<SecretMetadata> ChangeAsync(SecretAddress address, SecretChangeKind kind, IReadOnlyList<long> versions, MetadataPatchRequest? patch, long? expectedVersion, string actor, CancellationToken cancellationToken) =>
-        store.ChangeAsync(
+    public async Task<SecretMetadata> ChangeAsync(SecretAddress address, SecretChangeKind kind, IReadOnlyList<long> versions, MetadataPatchRequest? patch, long? expectedVersion, string actor, CancellationToken cancellationToken)
+    {
+        var metadata = await store.ChangeAsync(
             new SecretChange(address, kind, versions, patch?.Labels, patch?.Annotations, expectedVersion, actor, time.GetUtcNow()),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        changed.Notify();
+        return metadata;
+    }
 
     public async Task<SecretMetadata> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
         await store.GetMetadataAsync(address, cancellationToken).ConfigureAwait(false)
@@ -133,10 +137,12 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         try
         {
             // The ring is read inside the transaction, so a rotation is honoured by the very next write.
-            return await store.WriteVersionAsync(
+            var metadata = await store.WriteVersionAsync(
                 write,
                 version => EnvelopeCipher.Seal(seal.Ring, write.Address, version, plaintext),
                 cancellationToken).ConfigureAwait(false);
+            changed.Notify();
+            return metadata;
         }
         finally
         {

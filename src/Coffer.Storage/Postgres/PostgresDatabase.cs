@@ -72,6 +72,8 @@ internal sealed class PostgresDatabase : IRelationalDatabase, IAsyncDisposable
 
     string IRelationalDatabase.LockForShare => " FOR KEY SHARE";
 
+    string IRelationalDatabase.SerializeChangeLog => $"SELECT pg_advisory_xact_lock({PostgresSecretStore.ChangeLogLockKey});";
+
     Task<T> IRelationalDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction, ct) => work(connection, transaction, ct), cancellationToken);
 

@@ -120,6 +120,16 @@ internal static class PostgresMigrations
             body text NOT NULL);
         CREATE INDEX leases_by_expiry ON leases (expires_at) WHERE revoked_at IS NULL;
         """,
+        """
+        CREATE TABLE secret_changes (
+            revision bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            namespace text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            kind text NOT NULL,
+            at bigint NOT NULL);
+        CREATE INDEX secret_changes_by_namespace ON secret_changes (namespace, revision);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -8,6 +8,9 @@ namespace Coffer.Storage.Postgres;
 /// <summary>Secrets on PostgreSQL. Writes lock the secret's row (<c>FOR UPDATE</c>), so check-and-set holds across replicas.</summary>
 internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretStore
 {
+    /// <summary>Arbitrary but fixed: the advisory lock that orders change-log revisions by commit.</summary>
+    internal const long ChangeLogLockKey = 0x436F666665724348;
+
     public Task<SecretMetadata?> GetMetadataAsync(SecretAddress address, CancellationToken cancellationToken) =>
         database.ReadAsync((connection, ct) => LoadMetadataAsync(connection, null, address, forUpdate: false, ct), cancellationToken);
 
@@ -70,6 +73,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                     await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
+                await RecordChangeAsync(connection, transaction, updated, SecretChangeLogSql.Written, write.At, ct).ConfigureAwait(false);
                 return updated;
             },
             cancellationToken);
@@ -90,6 +94,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                 }
 
                 await SaveMetadataAsync(connection, transaction, plan.Updated, insert: false, ct).ConfigureAwait(false);
+                await RecordChangeAsync(connection, transaction, plan.Updated, SecretChangeLogSql.KindOf(change.Kind), change.At, ct).ConfigureAwait(false);
                 return plan.Updated;
             },
             cancellationToken);
@@ -191,6 +196,25 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
         command.Parameters.AddWithValue("created", metadata.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("updated", metadata.UpdatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("deleted", NpgsqlDbType.Bigint, (object?)metadata.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends to the change log under a transaction-scoped advisory lock taken last: revisions then commit in the
+    /// order they were drawn, so a watcher that has seen revision N can never later find a smaller one appear.
+    /// </summary>
+    private static async Task RecordChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SecretMetadata metadata, string kind, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using (var serialize = PostgresDatabase.Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key);"))
+        {
+            serialize.Parameters.AddWithValue("key", ChangeLogLockKey);
+            await serialize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = Command(connection, transaction, SecretChangeLogSql.Insert, metadata.Address);
+        command.Parameters.AddWithValue("version", metadata.CurrentVersion);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("at", at.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -16,6 +16,9 @@ public static class PostgresStorage
             new Relational.RelationalAccessStore(database),
             new Relational.RelationalLoginRoleStore(database),
             new RotationStores(new Relational.RelationalSecretRotationStore(database), new Relational.RelationalRotationObjectStore(database), new Relational.RelationalLeaseStore(database)),
-            database);
+            database)
+        {
+            Changes = new Relational.RelationalSecretChangeLog(database),
+        };
     }
 }

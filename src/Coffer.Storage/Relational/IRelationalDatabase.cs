@@ -15,4 +15,10 @@ internal interface IRelationalDatabase
 
     /// <summary>Appended to a SELECT inside a write so the rows it relies on cannot be deleted before it commits.</summary>
     string LockForShare { get; }
+
+    /// <summary>
+    /// Run just before appending to the secret change log, so revisions commit in the order they are drawn (empty where
+    /// one writer is all there is).
+    /// </summary>
+    string SerializeChangeLog { get; }
 }

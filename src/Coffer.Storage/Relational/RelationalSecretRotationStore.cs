@@ -136,6 +136,21 @@ internal sealed class RelationalSecretRotationStore(IRelationalDatabase database
                     await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
+                // Watchers (the Kubernetes operator) learn of the promoted version as of any other write.
+                if (database.SerializeChangeLog.Length > 0)
+                {
+                    await using var serialize = Command(connection, transaction, database.SerializeChangeLog, address);
+                    await serialize.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await using (var change = Command(connection, transaction, SecretChangeLogSql.Insert, address)
+                    .With("version", version)
+                    .With("kind", SecretChangeLogSql.Written)
+                    .With("at", at))
+                {
+                    await change.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
                 var finished = state with
                 {
                     LastStep = RotationStep.Finish,

@@ -98,6 +98,8 @@ internal sealed class SqliteDatabase : IRelationalDatabase, IAsyncDisposable
 
     string IRelationalDatabase.LockForShare => string.Empty;
 
+    string IRelationalDatabase.SerializeChangeLog => string.Empty;
+
     // Microsoft.Data.Sqlite's async methods complete synchronously, so blocking on the work here never waits on I/O of its own.
     Task<T> IRelationalDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => work(connection, transaction, cancellationToken).GetAwaiter().GetResult(), cancellationToken);

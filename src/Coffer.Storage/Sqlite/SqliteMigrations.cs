@@ -117,6 +117,16 @@ internal static class SqliteMigrations
             body TEXT NOT NULL) WITHOUT ROWID;
         CREATE INDEX leases_by_expiry ON leases (expires_at) WHERE revoked_at IS NULL;
         """,
+        """
+        CREATE TABLE secret_changes (
+            revision INTEGER PRIMARY KEY AUTOINCREMENT,
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL);
+        CREATE INDEX secret_changes_by_namespace ON secret_changes (namespace, revision);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -86,6 +86,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 var prune = Statement(transaction, PruneVersionsSql, write.Address);
                 prune.Parameters.AddWithValue("$oldest", SecretRules.OldestKeptVersion(updated));
                 prune.ExecuteNonQuery();
+                RecordChange(transaction, updated, SecretChangeLogSql.Written, write.At);
                 return updated;
             },
             cancellationToken);
@@ -110,6 +111,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
 
                 var updated = plan.Updated;
                 SaveMetadata(transaction, updated, insert: false);
+                RecordChange(transaction, updated, SecretChangeLogSql.KindOf(change.Kind), change.At);
                 return updated;
             },
             cancellationToken);
@@ -220,6 +222,17 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         command.Parameters.AddWithValue("$created", metadata.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updated", metadata.UpdatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$deleted", (object?)metadata.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private void RecordChange(SqliteTransaction transaction, SecretMetadata metadata, string kind, DateTimeOffset at)
+    {
+        var command = database.WriterStatements.Get(transaction, SecretChangeLogSql.Insert);
+        command.Parameters.AddWithValue("@ns", metadata.Address.Namespace);
+        command.Parameters.AddWithValue("@name", metadata.Address.Name);
+        command.Parameters.AddWithValue("@version", metadata.CurrentVersion);
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@at", at.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
     }
 

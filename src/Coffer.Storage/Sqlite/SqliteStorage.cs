@@ -18,6 +18,9 @@ public static class SqliteStorage
             new Relational.RelationalAccessStore(database),
             new Relational.RelationalLoginRoleStore(database),
             new RotationStores(new Relational.RelationalSecretRotationStore(database), new Relational.RelationalRotationObjectStore(database), new Relational.RelationalLeaseStore(database)),
-            database);
+            database)
+        {
+            Changes = new Relational.RelationalSecretChangeLog(database),
+        };
     }
 }

@@ -70,6 +70,41 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         Assert.Equal("newest-key", Encoding.UTF8.GetString(Convert.FromBase64String(underNewestKey["data"]!["password"]!.GetValue<string>())));
     }
 
+    [Fact]
+    public async Task Watch_OnOneReplica_SeesWritesMadeThroughTheOther_InRevisionOrder()
+    {
+        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        using var a = new HttpClient { BaseAddress = first.Address };
+        using var b = new HttpClient { BaseAddress = second.Address };
+        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
+        foreach (var client in new[] { a, b })
+        {
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
+        }
+
+        using var watch = await b.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/watch/namespaces/default/secrets?timeoutSeconds=60"), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("bookmark", JsonNode.Parse((await reader.ReadLineAsync(deadline.Token))!)!["type"]!.GetValue<string>());
+
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/default/secrets/one", """{"stringData":{"v":"1"}}""", 201);
+        await SendAsync(a, HttpMethod.Put, "/v1/namespaces/default/secrets/two", """{"stringData":{"v":"2"}}""", 201);
+        var seen = new List<JsonNode>();
+        while (seen.Count < 2)
+        {
+            var line = JsonNode.Parse((await reader.ReadLineAsync(deadline.Token))!)!;
+            if (line["type"]!.GetValue<string>() != "bookmark")
+            {
+                seen.Add(line);
+            }
+        }
+
+        Assert.Equal(["one", "two"], seen.Select(e => e["name"]!.GetValue<string>()));
+        Assert.True(seen[0]["revision"]!.GetValue<long>() < seen[1]["revision"]!.GetValue<long>());
+    }
+
     /// <summary>Each replica keeps its own audit log, as each pod would.</summary>
     private CofferServerOptions Replica()
     {

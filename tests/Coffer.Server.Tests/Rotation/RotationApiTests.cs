@@ -41,6 +41,25 @@ public sealed class RotationApiTests : IAsyncLifetime
             .ToDictionary(kv => kv.Key, kv => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)kv.Value!)));
 
     [Fact]
+    public async Task Rotate_Finished_PromotedVersionReachesTheWatchStream()
+    {
+        using (await server.PutJsonAsync(Rotation, GeneratePolicy))
+        {
+        }
+
+        using (var rotate = await server.SendJsonAsync(HttpMethod.Post, $"{Rotation}/rotate", "{}"))
+        {
+            Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
+        }
+
+        using var watch = await server.Client.GetAsync("/v1/watch/namespaces/team-a/secrets?revision=1&timeoutSeconds=0");
+        var events = (await watch.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+        // The operator learns of a promotion as of any write: version 2 of api-key, pushed, not polled.
+        Assert.Contains(events, e => (string?)e["name"] == "api-key" && (long?)e["version"] == 2);
+    }
+
+    [Fact]
     public async Task Steps_EachRetriedWithTheSameToken_RotateExactlyOnce()
     {
         using (await server.PutJsonAsync(Rotation, GeneratePolicy))

@@ -36,6 +36,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests, IDisposable
 
         var reopened = await SqliteStorage.OpenAsync(DatabasePath, CancellationToken.None);
         Assert.Equal(1, (await reopened.Secrets.GetMetadataAsync(address, CancellationToken.None))!.CurrentVersion);
+        Assert.Equal(1, (await reopened.Changes.ReadAsync("default", 0, 10, CancellationToken.None)).Single().Version);
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
         Assert.Equal(SqliteMigrations.LatestVersion, SqliteMigrations.CurrentVersion(connection));

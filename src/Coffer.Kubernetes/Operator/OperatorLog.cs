@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Kubernetes.Operator;
+
+/// <summary>The operator's log lines: names, versions and reasons, never a value.</summary>
+internal static partial class OperatorLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Synced {Namespace}/{Name} to Secret {Target} from Coffer {Source} version {Version} ({Action})")]
+    public static partial void Synced(ILogger logger, string @namespace, string name, string target, string source, long version, string action);
+
+    [LoggerMessage(101, LogLevel.Warning, "CofferSecret {Namespace}/{Name} not synced: {Reason}: {Message}")]
+    public static partial void NotSynced(ILogger logger, string @namespace, string name, string reason, string message);
+
+    [LoggerMessage(102, LogLevel.Warning, "Watch of {What} ended ({Error}); resuming")]
+    public static partial void WatchEnded(ILogger logger, string what, string error);
+
+    [LoggerMessage(103, LogLevel.Warning, "Secret {Namespace}/{Name} had drifted from Coffer; restored")]
+    public static partial void DriftRestored(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(104, LogLevel.Information, "Rolling restart of {Kind} {Namespace}/{Name}: a Secret it uses changed")]
+    public static partial void Reloaded(ILogger logger, string kind, string @namespace, string name);
+
+    [LoggerMessage(105, LogLevel.Error, "Reconcile of {Key} failed; retrying")]
+    public static partial void ReconcileFailed(ILogger logger, string key, Exception error);
+
+    [LoggerMessage(106, LogLevel.Information, "CofferSecret {Key} deleted: target Secret {Target} {Outcome}")]
+    public static partial void Deleted(ILogger logger, string key, string target, string outcome);
+
+    [LoggerMessage(107, LogLevel.Warning, "Could not record event {Reason} on {Namespace}/{Name}")]
+    public static partial void EventFailed(ILogger logger, string reason, string @namespace, string name, Exception error);
+}

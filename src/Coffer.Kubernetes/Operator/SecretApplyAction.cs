@@ -1,0 +1,9 @@
+namespace Coffer.Kubernetes.Operator;
+
+internal enum SecretApplyAction
+{
+    None,
+    Create,
+    Replace,
+    Refuse,
+}

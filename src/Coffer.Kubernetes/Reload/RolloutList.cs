@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Coffer.Kubernetes.Reload;
+
+internal sealed record RolloutList([property: JsonPropertyName("items")] IReadOnlyList<Rollout>? Items);

@@ -1,0 +1,235 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Coffer.Kubernetes.Operator;
+using Coffer.Kubernetes.Tests.FakeApi;
+using Coffer.Server;
+using Coffer.Server.Tests.Auth.Jwt;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Coffer.Kubernetes.Tests.Operator;
+
+/// <summary>
+/// A real Coffer dev server that trusts a test cluster's service-account tokens, the fake Kubernetes API, and the
+/// operator between them, logged in as system:serviceaccount:coffer-system:coffer-operator. Coffer login roles
+/// team-a and team-b each read and watch only their own Coffer namespace; team-c may read but not watch.
+/// </summary>
+internal sealed class OperatorWorld : IAsyncDisposable
+{
+    public const string Issuer = "https://kubernetes.default.svc.cluster.local";
+
+    private const string Rbac = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {namespace: team-a, name: operator-read}
+        rules:
+        - apiGroups: [""]
+          resources: ["secrets"]
+          verbs: ["get", "watch"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {namespace: team-b, name: operator-read}
+        rules:
+        - apiGroups: [""]
+          resources: ["secrets"]
+          verbs: ["get", "watch"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {namespace: team-c, name: operator-read}
+        rules:
+        - apiGroups: [""]
+          resources: ["secrets"]
+          verbs: ["get"]
+        """;
+
+    private readonly string folder;
+    private readonly TestIssuer issuer;
+    private readonly HttpClient operatorHttp;
+
+    private OperatorWorld(string folder, TestIssuer issuer, RunningServer coffer, HttpClient root, FakeKubernetesApi api)
+    {
+        this.folder = folder;
+        this.issuer = issuer;
+        Coffer = coffer;
+        Root = root;
+        Api = api;
+        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests)) { BaseAddress = coffer.Address };
+    }
+
+    public RunningServer Coffer { get; }
+
+    /// <summary>Path and query of every request the operator sent to Coffer.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CofferRequests { get; } = new();
+
+    /// <summary>Talks to Coffer as root, for the tests' own writes.</summary>
+    public HttpClient Root { get; }
+
+    public FakeKubernetesApi Api { get; }
+
+    public CofferSecretController? Controller { get; private set; }
+
+    public static async Task<OperatorWorld> StartAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("coffer-operator-").FullName;
+        var issuer = new TestIssuer();
+        var jwks = Path.Combine(folder, "jwks.json");
+        await File.WriteAllTextAsync(jwks, issuer.JwksJson);
+        var output = new StringWriter();
+        var coffer = await CofferServer.StartAsync(
+            new CofferServerOptions
+            {
+                Dev = true,
+                Listen = "127.0.0.1:0",
+                DataDirectory = Path.Combine(folder, "data"),
+                LogLevel = LogLevel.Warning,
+                KubernetesAuth = new IdentityProviderOptions { Issuer = Issuer, JwksPath = jwks, Audiences = ["coffer"] },
+            },
+            output,
+            CancellationToken.None);
+        var token = output.ToString().Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal))["Root token: ".Length..].Trim();
+        var root = new HttpClient { BaseAddress = coffer.Address };
+        root.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var world = new OperatorWorld(folder, issuer, coffer, root, await FakeKubernetesApi.StartAsync());
+        foreach (var ns in new[] { "team-a", "team-b", "team-c" })
+        {
+            await world.SendAsync(HttpMethod.Post, "/v1/namespaces", $$"""{"name":"{{ns}}"}""");
+        }
+
+        using (var apply = await root.PostAsync("/v1/access/apply", new StringContent(Rbac, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
+        }
+
+        foreach (var ns in new[] { "team-a", "team-b", "team-c" })
+        {
+            await world.SendAsync(
+                HttpMethod.Put,
+                $"/v1/auth/kubernetes/roles/{ns}",
+                $$"""{"boundServiceAccountNames":["coffer-operator"],"boundNamespaces":["coffer-system"],"ttl":"1h","roles":[{"namespace":"{{ns}}","name":"operator-read"}]}""");
+        }
+
+        return world;
+    }
+
+    /// <summary>Starts (or restarts) the operator.</summary>
+    public async Task<CofferSecretController> StartOperatorAsync(TimeSpan? debounce = null, TimeSpan? resync = null, TimeSpan? cofferWatchTimeout = null)
+    {
+        if (Controller is not null)
+        {
+            await Controller.DisposeAsync();
+        }
+
+        var connection = new CofferConnection(operatorHttp, _ => Task.FromResult(ServiceAccountJwt()), TimeProvider.System);
+        Controller = new CofferSecretController(
+            Api.CreateClient(),
+            connection,
+            new ControllerOptions(resync ?? TimeSpan.FromHours(1), debounce ?? TimeSpan.FromMilliseconds(500), new byte[32]) { RetryDelay = TimeSpan.FromMilliseconds(100), CofferWatchTimeout = cofferWatchTimeout ?? TimeSpan.FromMinutes(5) },
+            TimeProvider.System,
+            NullLogger.Instance);
+        Controller.Start();
+        return Controller;
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (Controller is not null)
+        {
+            await Controller.DisposeAsync();
+            Controller = null;
+        }
+    }
+
+    public string ServiceAccountJwt()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return TestIssuer.Sign(
+            new JsonObject
+            {
+                ["iss"] = Issuer,
+                ["aud"] = new JsonArray("coffer"),
+                ["sub"] = "system:serviceaccount:coffer-system:coffer-operator",
+                ["iat"] = now.ToUnixTimeSeconds(),
+                ["nbf"] = now.ToUnixTimeSeconds(),
+                ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
+                ["kubernetes.io"] = new JsonObject
+                {
+                    ["namespace"] = "coffer-system",
+                    ["serviceaccount"] = new JsonObject { ["name"] = "coffer-operator", ["uid"] = Guid.NewGuid().ToString() },
+                },
+            },
+            issuer.RsaCredentials);
+    }
+
+    /// <summary>Writes a Coffer secret as root and returns its new version.</summary>
+    public async Task<long> WriteCofferAsync(string ns, string name, IReadOnlyDictionary<string, string> values)
+    {
+        var data = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+        }
+
+        var body = await SendAsync(HttpMethod.Put, $"/v1/namespaces/{ns}/secrets/{name}", new JsonObject { ["data"] = data }.ToJsonString());
+        return body["metadata"]!["version"]!.GetValue<long>();
+    }
+
+    public JsonObject AddCofferSecret(string ns, string name, JsonObject spec) =>
+        Api.Put(FakeKubernetesApi.CofferGroup, "coffersecrets", ns, new JsonObject
+        {
+            ["apiVersion"] = "coffer.dev/v1alpha1",
+            ["kind"] = "CofferSecret",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = spec,
+        });
+
+    public JsonObject? NativeSecret(string ns, string name) => Api.Get(FakeKubernetesApi.Core, "secrets", ns, name);
+
+    public static string? Text(JsonObject? secret, string key) =>
+        secret?["data"]?[key]?.GetValue<string>() is { } encoded ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : null;
+
+    public JsonObject? Status(string ns, string name) => Api.Get(FakeKubernetesApi.CofferGroup, "coffersecrets", ns, name)?["status"] as JsonObject;
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after the deadline.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? deadline = null)
+    {
+        var until = TimeProvider.System.GetUtcNow() + (deadline ?? TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < until, $"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopOperatorAsync();
+        await Api.DisposeAsync();
+        Root.Dispose();
+        operatorHttp.Dispose();
+        await Coffer.DisposeAsync();
+        issuer.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, string json)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await Root.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body) as JsonObject ?? [];
+    }
+
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            requests.Enqueue(request.RequestUri!.PathAndQuery);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
