@@ -7,6 +7,11 @@ Console.CancelKeyPress += (_, e) =>
     interrupt.Cancel();
 };
 
+if (args.Contains("--scan"))
+{
+    return await ScanComparison.RunAsync(args, Console.Out, interrupt.Token).ConfigureAwait(false);
+}
+
 BenchmarkSettings settings;
 try
 {
