@@ -14,7 +14,7 @@ internal static partial class ScanComparison
 {
     public const double ThroughputTarget = 10;
 
-    public const string Usage = "usage: Coffer.Benchmarks --scan [--scan-mb N (default 40)] [--coffer-runs N (default 3)]";
+    public const string Usage = "usage: Coffer.Benchmarks --scan [--scan-mb N (default 40)] [--coffer-runs N (default 3)] [--keep-corpus]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -78,7 +78,14 @@ internal static partial class ScanComparison
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (args.Contains("--keep-corpus"))
+            {
+                await output.WriteLineAsync($"corpus kept in {folder}").ConfigureAwait(false);
+            }
+            else
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
