@@ -23,7 +23,8 @@ internal sealed class KeywordIndex
 
     public KeywordIndex(IReadOnlyList<IReadOnlyList<string>> keywordsPerRule)
     {
-        alwaysOn = [.. Enumerable.Range(0, keywordsPerRule.Count).Where(i => keywordsPerRule[i].Count == 0)];
+        // An empty keyword occurs in every line, as with a plain substring search.
+        alwaysOn = [.. Enumerable.Range(0, keywordsPerRule.Count).Where(i => keywordsPerRule[i].Count == 0 || keywordsPerRule[i].Any(k => k.Length == 0))];
         var entries = Enumerable.Range(0, keywordsPerRule.Count)
             .SelectMany(i => keywordsPerRule[i].Where(k => k.Length > 0).Select(k => (Keyword: k.ToLowerInvariant(), Rule: i)))
             .GroupBy(e => e.Keyword, StringComparer.Ordinal)

@@ -37,6 +37,10 @@ public sealed class KeywordIndexTests
         Assert.True(onlyAlwaysOn.Mark("zzz", two));
         Assert.Equal([false, true], two);
 
+        var empty = new KeywordIndex([["abc", ""]]);
+        var single = new bool[1];
+        Assert.True(empty.Mark("zzz", single));
+
         var none = new KeywordIndex([["abc"]]);
         var one = new bool[1];
         Assert.False(none.Mark("ab", one));
