@@ -63,6 +63,31 @@ public sealed class Scanner(ScanOptions options)
         return Finish(findings, files.Count, 0);
     }
 
+    /// <summary>Scans lines as they arrive, such as the added lines of a repository's history; findings carry each line's commit.</summary>
+    public async Task<ScanResult> ScanLinesAsync(IAsyncEnumerable<SourceLine> lines, CancellationToken cancellationToken)
+    {
+        var detector = new LineDetector(options.RuleSet);
+        var findings = new List<Finding>();
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (options.RuleSet.Allowlist.AllowsPath(line.Path))
+            {
+                continue;
+            }
+
+            files.Add(line.Path);
+            var before = findings.Count;
+            detector.Detect(line.Path, line.Number, line.Text, findings);
+            for (var i = before; i < findings.Count; i++)
+            {
+                findings[i] = findings[i] with { Commit = line.Commit };
+            }
+        }
+
+        return Finish(findings, files.Count, 0);
+    }
+
     private async Task<List<Finding>?> ScanFileAsync(ScanTarget target, CancellationToken cancellationToken)
     {
         var info = new FileInfo(target.FullPath);
@@ -142,6 +167,7 @@ public sealed class Scanner(ScanOptions options)
         var all = findings.ToList();
         var kept = all.Where(f => !options.Baseline.Contains(f.Fingerprint))
             .OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Commit?.Date)
             .ToList();
         return new ScanResult(kept, scanned, skipped, all.Count - kept.Count);
     }

@@ -22,8 +22,9 @@ internal static class ScanCommand
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Record every finding in this baseline file and exit 0" };
         var showSecrets = new Option<bool>("--show-secrets") { Description = "Print secrets in full instead of masked" };
         var staged = new Option<bool>("--staged") { Description = "Scan the lines added in the git index (for pre-commit hooks)" };
+        var history = new Option<bool>("--history") { Description = "Scan the lines added by every commit of the git repository, naming the commit" };
         var maxFileSize = new Option<long>("--max-file-size") { Description = "Skip files larger than this many bytes", DefaultValueFactory = _ => 10 * 1024 * 1024 };
-        var command = new Command("scan", "Find secrets in files, standard input or staged changes") { paths, format, config, baseline, writeBaseline, showSecrets, staged, maxFileSize };
+        var command = new Command("scan", "Find secrets in files, standard input, staged changes or git history") { paths, format, config, baseline, writeBaseline, showSecrets, staged, history, maxFileSize };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -36,7 +37,14 @@ internal static class ScanCommand
                     MaxFileBytes = parse.GetValue(maxFileSize),
                     Baseline = parse.GetValue(baseline) is { } baselinePath ? await BaselineFile.ReadAsync(baselinePath, cancellationToken).ConfigureAwait(false) : new HashSet<string>(),
                 };
-                var result = await RunAsync(new Scanner(options), targets, parse.GetValue(staged), environment, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(staged) && parse.GetValue(history))
+                {
+                    await error.WriteLineAsync("error: --staged and --history cannot be combined").ConfigureAwait(false);
+                    return CliExitCode.Usage;
+                }
+
+                var mode = parse.GetValue(history) ? GitMode.History : parse.GetValue(staged) ? GitMode.Staged : GitMode.None;
+                var result = await RunAsync(new Scanner(options), targets, mode, environment, cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(writeBaseline) is { } writePath)
                 {
                     await BaselineFile.WriteAsync(writePath, result.Findings, cancellationToken).ConfigureAwait(false);
@@ -70,9 +78,14 @@ internal static class ScanCommand
         return found is null ? RuleSet.Default : await ScanConfigLoader.LoadFileAsync(found, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<ScanResult> RunAsync(Scanner scanner, string[] targets, bool staged, CliEnvironment environment, CancellationToken cancellationToken)
+    private static async Task<ScanResult> RunAsync(Scanner scanner, string[] targets, GitMode mode, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        if (staged)
+        if (mode == GitMode.History)
+        {
+            return await scanner.ScanLinesAsync(GitHistory.ReadAsync(targets.FirstOrDefault(Directory.Exists) ?? Directory.GetCurrentDirectory(), cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (mode == GitMode.Staged)
         {
             var lines = await StagedChanges.ReadAsync(targets.FirstOrDefault(Directory.Exists) ?? Directory.GetCurrentDirectory(), cancellationToken).ConfigureAwait(false);
             return scanner.ScanLines(lines);
@@ -105,7 +118,20 @@ internal static class ScanCommand
                 return;
         }
 
-        if (result.Findings.Count > 0)
+        if (result.Findings.Any(f => f.Commit is not null))
+        {
+            var table = new TableWriter("RULE", "COMMIT", "AUTHOR", "DATE", "LOCATION", "SECRET");
+            foreach (var finding in result.Findings)
+            {
+                var commit = finding.Commit;
+                table.AddRow(finding.RuleId, commit?.Id[..Math.Min(12, commit.Id.Length)] ?? "-", commit?.Author ?? "-",
+                    commit?.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    $"{finding.Path}:{finding.Line}:{finding.Column}", showSecrets ? finding.Secret : finding.MaskedSecret);
+            }
+
+            await table.WriteAsync(output).ConfigureAwait(false);
+        }
+        else if (result.Findings.Count > 0)
         {
             var table = new TableWriter("RULE", "LOCATION", "SECRET");
             foreach (var finding in result.Findings)
@@ -118,5 +144,12 @@ internal static class ScanCommand
 
         var suppressed = result.Suppressed > 0 ? $", {result.Suppressed} in the baseline" : string.Empty;
         await error.WriteLineAsync($"{result.Findings.Count} secrets found in {result.FilesScanned} files ({result.FilesSkipped} skipped as binary or too large{suppressed})").ConfigureAwait(false);
+    }
+
+    private enum GitMode
+    {
+        None,
+        Staged,
+        History,
     }
 }

@@ -13,6 +13,9 @@ public sealed class LineDetector(RuleSet ruleSet)
         "example", "password", "secret", "token", "client", "public", "default", "localhost", "function", "return", "process.env", "os.environ", "getenv", "config", "string",
     ];
 
+    /// <summary>Rules selected for the current line; one detector serves one thread.</summary>
+    private readonly bool[] active = new bool[ruleSet.Rules.Count];
+
     public RuleSet RuleSet { get; } = ruleSet;
 
     public void Detect(string path, int lineNumber, string line, List<Finding> findings) => Detect(path, lineNumber, 0, line, findings);
@@ -30,11 +33,15 @@ public sealed class LineDetector(RuleSet ruleSet)
             return;
         }
 
+        if (!RuleSet.KeywordIndex.Mark(line, active))
+        {
+            return;
+        }
+
         var taken = new List<(int Start, int End)>();
         for (var i = 0; i < RuleSet.Rules.Count; i++)
         {
-            var keywords = RuleSet.Keywords[i];
-            if (keywords is not null && !line.AsSpan().ContainsAny(keywords))
+            if (!active[i])
             {
                 continue;
             }

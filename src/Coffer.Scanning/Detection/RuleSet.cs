@@ -10,17 +10,17 @@ public sealed class RuleSet
     {
         Rules = rules;
         Allowlist = allowlist;
-        Keywords = rules.Select(r => r.Keywords.Count == 0 ? null : SearchValues.Create([.. r.Keywords], StringComparison.OrdinalIgnoreCase)).ToArray();
         var all = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         AnyKeyword = rules.Any(r => r.Keywords.Count == 0) || all.Length == 0 ? null : SearchValues.Create(all, StringComparison.OrdinalIgnoreCase);
+        KeywordIndex = new KeywordIndex([.. rules.Select(r => r.Keywords)]);
     }
 
     public IReadOnlyList<DetectionRule> Rules { get; }
 
     public Allowlist Allowlist { get; }
 
-    /// <summary>Per rule; null for a rule without keywords, which runs on every line.</summary>
-    internal IReadOnlyList<SearchValues<string>?> Keywords { get; }
+    /// <summary>Which rules a line's keywords select, found in one pass over the line.</summary>
+    internal KeywordIndex KeywordIndex { get; }
 
     /// <summary>Null when some rule runs on every line, so no line can be skipped early.</summary>
     internal SearchValues<string>? AnyKeyword { get; }

@@ -73,6 +73,12 @@ internal static class ClusterConfigChecks
             }
 
             var level = rule.Scalar("level") ?? "None";
+            if (level is "Request" or "RequestResponse")
+            {
+                // Request bodies of secrets are the secret values; even a rule limited to some verbs or users writes them to the log.
+                context.Report(LintChecks.AuditSecretBodiesLogged, policy, $"rules[{i}].level", $"level {level} writes secret values into the audit log", rule.Child("level") ?? rule);
+            }
+
             if (!LoggedLevels.Contains(level))
             {
                 context.Report(LintChecks.AuditSecretsNotLogged, policy, $"rules[{i}].level", $"level {level} drops requests for secrets", rule.Child("level") ?? rule);

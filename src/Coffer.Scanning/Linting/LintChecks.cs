@@ -40,6 +40,9 @@ public static class LintChecks
     public static readonly LintCheck AuditSecretsNotLogged = new("audit-secrets-not-logged", LintSeverity.Medium,
         "Audit policy does not log access to Secrets", "Add a rule for group \"\" resource secrets at level Metadata before any rule that drops them.");
 
+    public static readonly LintCheck AuditSecretBodiesLogged = new("audit-secret-bodies-logged", LintSeverity.High,
+        "Audit policy logs Secret request or response bodies", "Log secrets at level Metadata in a rule placed before any Request or RequestResponse rule that would match them.");
+
     public static readonly LintCheck SecretOwnerLabel = new("secret-owner-label", LintSeverity.Low,
         "Secret has no owner label", $"Label the Secret {OwnerLabel}: <team> so someone answers for it.");
 
@@ -52,7 +55,7 @@ public static class LintChecks
     public static IReadOnlyList<LintCheck> All { get; } =
     [
         EnvSecretRef, EnvLiteralSecret, ConfigMapSecret, PodDefaultServiceAccount, PodAutomountToken, RbacSecretRead, RbacWildcard,
-        RbacBroadSecretBinding, NamespaceWithoutNetworkPolicy, EncryptionWeakProvider, AuditSecretsNotLogged, SecretOwnerLabel,
-        SecretRotationAnnotation, SecretNameConvention,
+        RbacBroadSecretBinding, NamespaceWithoutNetworkPolicy, EncryptionWeakProvider, AuditSecretsNotLogged, AuditSecretBodiesLogged,
+        SecretOwnerLabel, SecretRotationAnnotation, SecretNameConvention,
     ];
 }

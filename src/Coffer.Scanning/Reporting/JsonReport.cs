@@ -8,7 +8,7 @@ namespace Coffer.Scanning.Reporting;
 public static class JsonReport
 {
     public static string Render(IEnumerable<Finding> findings, bool showSecrets) =>
-        new JsonArray([.. findings.Select(f => new JsonObject
+        new JsonArray([.. findings.Select(f => WithCommit(f, new JsonObject
         {
             ["ruleId"] = f.RuleId,
             ["description"] = f.Description,
@@ -17,7 +17,7 @@ public static class JsonReport
             ["column"] = f.Column,
             ["secret"] = showSecrets ? f.Secret : f.MaskedSecret,
             ["fingerprint"] = f.Fingerprint,
-        })]).ToJsonString(Indented);
+        }))]).ToJsonString(Indented);
 
     public static string Render(IEnumerable<LintFinding> findings) =>
         new JsonArray([.. findings.Select(f => new JsonObject
@@ -31,6 +31,18 @@ public static class JsonReport
             ["column"] = f.Column,
             ["fingerprint"] = f.Fingerprint,
         })]).ToJsonString(Indented);
+
+    private static JsonObject WithCommit(Finding finding, JsonObject node)
+    {
+        if (finding.Commit is { } commit)
+        {
+            node["commit"] = commit.Id;
+            node["author"] = commit.Author;
+            node["date"] = commit.Date.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return node;
+    }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

@@ -16,7 +16,7 @@ public static class SarifReport
         var descriptions = rules.Select(r => (r.Id, r.Description)).Append((Id: ManifestScanner.EnvRuleId, Description: "Literal secret in a container env value"));
         var driverRules = descriptions.DistinctBy(r => r.Id).Select(r => Rule(r.Id, r.Description, $"{r.Description} committed in plain text.",
             "Revoke and rotate the secret, store it in Coffer, and remove it from the file and its history."));
-        var results = findings.Select(f => Result(f.RuleId, "warning", $"{f.Description} found", f.Path, f.Line, f.Column, f.Fingerprint));
+        var results = findings.Select(f => WithCommit(Result(f.RuleId, "warning", f.Commit is { } c ? $"{f.Description} found, added in commit {c.Id}" : $"{f.Description} found", f.Path, f.Line, f.Column, f.Fingerprint), f));
         return Log("coffer-scan", "https://coffer.example/docs/scan.md", driverRules, results);
     }
 
@@ -42,6 +42,21 @@ public static class SarifReport
         ["fullDescription"] = new JsonObject { ["text"] = fullText },
         ["help"] = new JsonObject { ["text"] = help },
     };
+
+    private static JsonObject WithCommit(JsonObject result, Finding finding)
+    {
+        if (finding.Commit is { } commit)
+        {
+            result["properties"] = new JsonObject
+            {
+                ["commit"] = commit.Id,
+                ["author"] = commit.Author,
+                ["date"] = commit.Date.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+
+        return result;
+    }
 
     private static JsonObject Result(string ruleId, string level, string message, string path, int line, int column, string fingerprint) => new()
     {

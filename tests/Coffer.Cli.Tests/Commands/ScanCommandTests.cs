@@ -189,6 +189,50 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(2, finding["line"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Scan_History_SecretRemovedLaterStillFoundWithCommit()
+    {
+        var folder = Folder(("app.env", $"GITHUB_TOKEN={Token}\n"));
+        await GitAsync(folder, "init", "-q");
+        await GitAsync(folder, "add", "app.env");
+        await GitAsync(folder, "-c", "user.name=Ada", "-c", "user.email=ada@example.invalid", "commit", "-qm", "add");
+        File.WriteAllText(Path.Combine(folder, "app.env"), "GITHUB_TOKEN=\n");
+        await GitAsync(folder, "-c", "user.name=Bob", "-c", "user.email=bob@example.invalid", "commit", "-qam", "remove");
+
+        var history = await cli.RunAsync("scan", "--history", folder, "-o", "json");
+        var table = await cli.RunAsync("scan", "--history", folder);
+        var plain = await cli.RunAsync("scan", folder);
+
+        Assert.Equal(CliExitCode.Error, history.ExitCode);
+        var finding = Assert.Single(JsonNode.Parse(history.Output)!.AsArray())!;
+        Assert.Equal("app.env", finding["path"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{40}$", finding["commit"]!.GetValue<string>());
+        Assert.Equal("Ada <ada@example.invalid>", finding["author"]!.GetValue<string>());
+        Assert.Contains("COMMIT", table.Output, StringComparison.Ordinal);
+        Assert.Contains("Ada", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, history.Output + table.Output, StringComparison.Ordinal);
+        Assert.Equal(CliExitCode.Ok, plain.ExitCode);
+    }
+
+    [Fact]
+    public async Task Scan_HistoryOutsideRepository_Exit2()
+    {
+        var folder = Folder(("readme.md", "x\n"));
+
+        var result = await cli.RunAsync("scan", "--history", folder);
+
+        Assert.Equal(CliExitCode.Usage, result.ExitCode);
+        Assert.Contains("git log failed", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_HistoryAndStaged_Exit2()
+    {
+        var result = await cli.RunAsync("scan", "--history", "--staged", cli.Home);
+
+        Assert.Equal(CliExitCode.Usage, result.ExitCode);
+    }
+
     private static async Task GitAsync(string folder, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -450,6 +450,50 @@ public sealed class ManifestLinterTests
     }
 
     [Fact]
+    public void Lint_AuditPolicyLogsSecretsAtRequestResponse_AuditSecretBodiesLogged()
+    {
+        var findings = Lint("""
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            rules:
+              - {level: Metadata, resources: [{group: "", resources: [configmaps]}]}
+              - {level: RequestResponse, resources: [{group: "", resources: [secrets]}]}
+            """);
+
+        AssertFinding(findings, LintChecks.AuditSecretBodiesLogged, "Policy/(unnamed)", "rules[1].level");
+        AssertNone(findings, LintChecks.AuditSecretsNotLogged);
+    }
+
+    [Fact]
+    public void Lint_AuditPolicyCatchAllRequestForSomeVerbs_AuditSecretBodiesLogged()
+    {
+        var findings = Lint("""
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            rules:
+              - {level: Request, verbs: [create, update]}
+              - {level: Metadata}
+            """);
+
+        AssertFinding(findings, LintChecks.AuditSecretBodiesLogged, "Policy/(unnamed)", "rules[0].level");
+    }
+
+    [Fact]
+    public void Lint_AuditPolicyMetadataForSecretsBeforeRequestResponse_NoAuditFinding()
+    {
+        var findings = Lint("""
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            rules:
+              - {level: Metadata, resources: [{group: "", resources: [secrets]}]}
+              - {level: RequestResponse}
+            """);
+
+        AssertNone(findings, LintChecks.AuditSecretBodiesLogged);
+        AssertNone(findings, LintChecks.AuditSecretsNotLogged);
+    }
+
+    [Fact]
     public void Lint_BareSecret_OwnerRotationAndNameFindings()
     {
         var findings = Lint("""

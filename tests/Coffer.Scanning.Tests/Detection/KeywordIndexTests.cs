@@ -1,0 +1,48 @@
+using Coffer.Scanning.Detection;
+
+namespace Coffer.Scanning.Tests.Detection;
+
+public sealed class KeywordIndexTests
+{
+    [Fact]
+    public void Mark_DefaultRulesOnSampleLines_SameRulesAsSearchingEachRulesKeywords()
+    {
+        var rules = RuleSet.Default.Rules;
+        var index = new KeywordIndex([.. rules.Select(r => r.Keywords)]);
+        var active = new bool[rules.Count];
+        var lines = rules.SelectMany(r => new[] { r.TruePositive, r.FalsePositive, r.TruePositive.ToUpperInvariant(), "x" + r.TruePositive[^3..] })
+            .Append(string.Empty).Append("nothing here").Append("Ünïcödé  PASSWORD=ß");
+
+        foreach (var line in lines)
+        {
+            var any = index.Mark(line, active);
+
+            var expected = rules.Select(r => r.Keywords.Count == 0 || r.Keywords.Any(k => line.Contains(k, StringComparison.OrdinalIgnoreCase))).ToArray();
+            Assert.True(expected.SequenceEqual(active), line);
+            Assert.Equal(expected.Any(e => e), any);
+        }
+    }
+
+    [Fact]
+    public void Mark_SingleCharacterNonAsciiAndOverlappingKeywords_AllFound()
+    {
+        var index = new KeywordIndex([["k"], ["é€"], ["sk", "sk_live_"], ["live"], []]);
+        var active = new bool[5];
+
+        Assert.True(index.Mark("A SK_LIVE_abc and É€", active));
+        Assert.Equal([true, true, true, true, true], active);
+
+        var onlyAlwaysOn = new KeywordIndex([["abc"], []]);
+        var two = new bool[2];
+        Assert.True(onlyAlwaysOn.Mark("zzz", two));
+        Assert.Equal([false, true], two);
+
+        var empty = new KeywordIndex([["abc", ""]]);
+        var single = new bool[1];
+        Assert.True(empty.Mark("zzz", single));
+
+        var none = new KeywordIndex([["abc"]]);
+        var one = new bool[1];
+        Assert.False(none.Mark("ab", one));
+    }
+}
