@@ -15,11 +15,13 @@ internal sealed class AlertRules(AlertOptions options)
     public const string RootTokenUse = "root-token-use";
 
     private const int MaxTracked = 100_000;
+    private static readonly TimeSpan RootAlertInterval = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, Queue<DateTimeOffset>> denials = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Identity, string Secret), DateTimeOffset> lastReads = [];
     private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> recentReads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> sources = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Rule, string Identity), DateTimeOffset> quietUntil = [];
+    private long rootUses;
 
     /// <summary>Learns from past entries (the audit log at start) without alerting, so a restart does not make every read new.</summary>
     public void Learn(AuditEntry entry) => _ = Evaluate(entry, alert: false);
@@ -43,7 +45,14 @@ internal sealed class AlertRules(AlertOptions options)
         var now = entry.Time;
         if (options.RootTokenUse && entry.Root == true)
         {
-            found.Add(new(RootTokenUse, identity, $"the root token was used: {entry.Method} {entry.Path} from {entry.Source ?? "unknown"}", now));
+            // Every use counts; a busy root token raises one alert a minute, naming how many uses it covers.
+            rootUses++;
+            if (Raise(RootTokenUse, identity, now, RootAlertInterval))
+            {
+                var more = rootUses > 1 ? $" ({rootUses - 1} more uses since the last alert)" : string.Empty;
+                found.Add(new(RootTokenUse, identity, $"the root token was used: {entry.Method} {entry.Path} from {entry.Source ?? "unknown"}{more}", now));
+                rootUses = 0;
+            }
         }
 
         if (entry.Status == 403)

@@ -99,6 +99,16 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
+    public void Evaluate_RootTokenUsedAllTheTime_OneAlertAMinuteCountingTheUses()
+    {
+        var alerts = Enumerable.Range(0, 600).SelectMany(i => rules.Evaluate(Read("root", "shop", "db", Start.AddSeconds(i * 0.5)) with { Root = true }))
+            .Where(a => a.Rule == AlertRules.RootTokenUse).ToList();
+
+        Assert.Equal(5, alerts.Count);
+        Assert.Contains("119 more uses", alerts[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_DisabledRules_StayQuiet()
     {
         var off = new AlertRules(new AlertOptions { DeniedBurstThreshold = 0, DistinctSecretsThreshold = 0, NewSecretReadAfter = TimeSpan.Zero, NewServiceAccountSource = false, RootTokenUse = false });
