@@ -3,13 +3,15 @@ using Coffer.Core.Errors;
 
 namespace Coffer.Core.Rotation;
 
-/// <summary>Durations as people write them in policies: <c>90s</c>, <c>30m</c>, <c>12h</c>, <c>90d</c>.</summary>
+/// <summary>Durations as people write them in policies and token requests: <c>90s</c>, <c>30m</c>, <c>12h</c>, <c>90d</c>.</summary>
 public static class DurationText
 {
     public static readonly TimeSpan Max = TimeSpan.FromDays(3650);
 
-    public static TimeSpan Parse(string? text, string field)
+    /// <param name="max">The longest allowed (default <see cref="Max"/>).</param>
+    public static TimeSpan Parse(string? text, string field, TimeSpan? max = null)
     {
+        var limit = max ?? Max;
         if (text is { Length: >= 2 and <= 12 }
             && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
             && amount > 0)
@@ -22,13 +24,13 @@ public static class DurationText
                 'd' => TimeSpan.FromDays(amount),
                 _ => null,
             };
-            if (span is { } value && value <= Max)
+            if (span is { } value && value <= limit)
             {
                 return value;
             }
         }
 
-        throw CofferException.Invalid("InvalidField", $"{field} must be a duration such as 30m, 12h or 90d, at most {Max.TotalDays} days", field);
+        throw CofferException.Invalid("InvalidField", $"{field} must be a duration such as 30m, 12h or 90d, at most {limit.TotalDays} days", field);
     }
 
     public static string Format(TimeSpan span) =>

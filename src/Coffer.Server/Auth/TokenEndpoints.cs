@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coffer.Core.Access;
 using Coffer.Core.Errors;
 using Coffer.Core.Naming;
@@ -181,27 +180,6 @@ internal static class TokenEndpoints
     internal static TokenResponse ToResponse(TokenRecord record, string? token) =>
         new(token, record.Accessor, record.DisplayName, record.IsRoot, record.CreatedAt, record.ExpiresAt, TokenAuthenticator.UserOf(record), record.Groups, record.Roles, record.Renewable, record.MaxExpiresAt, record.ParentAccessor);
 
-    /// <summary>Parses <c>90s</c>, <c>30m</c>, <c>12h</c> or <c>7d</c>.</summary>
-    public static TimeSpan ParseDuration(string text, string field)
-    {
-        if (text.Length is >= 2 and <= 12
-            && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
-            && amount > 0)
-        {
-            TimeSpan? span = text[^1] switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
-            };
-            if (span is { } value && value <= MaxTtl)
-            {
-                return value;
-            }
-        }
-
-        throw CofferException.Invalid("InvalidField", $"{field} must be a duration such as 30m, 12h or 7d, at most {MaxTtl.TotalDays} days", field);
-    }
+    /// <summary>Parses <c>90s</c>, <c>30m</c>, <c>12h</c> or <c>7d</c>, up to the longest token lifetime.</summary>
+    public static TimeSpan ParseDuration(string text, string field) => Coffer.Core.Rotation.DurationText.Parse(text, field, MaxTtl);
 }
