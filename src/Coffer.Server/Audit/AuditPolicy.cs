@@ -72,7 +72,8 @@ public sealed record AuditPolicy(IReadOnlyList<AuditPolicyRule> Rules)
             }
 
             var levelText = Text(rule.Get("level"), $"{at}.level") ?? throw CofferException.Invalid(Reason, $"{at}.level is required", $"{at}.level");
-            if (!Enum.TryParse<AuditLevel>(levelText, ignoreCase: false, out var level) || !Enum.IsDefined(level) || int.TryParse(levelText, out _))
+            // Only the exact names: Enum.TryParse would also take numbers and comma-joined names ("Metadata, Request").
+            if (!Enum.GetNames<AuditLevel>().Contains(levelText, StringComparer.Ordinal) || !Enum.TryParse<AuditLevel>(levelText, ignoreCase: false, out var level))
             {
                 throw CofferException.Invalid(Reason, $"{at}.level must be None, Metadata, Request or RequestResponse", $"{at}.level");
             }

@@ -46,6 +46,8 @@ public sealed class AuditPolicyTests
     [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n    color: red\n", "rules[0].color")]
     [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - users: [alice]\n", "rules[0].level")]
     [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: \"1\"\n", "rules[0].level")]
+    [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: \"Metadata, Request\"\n", "rules[0].level")]
+    [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: metadata\n", "rules[0].level")]
     [InlineData("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: {}\n", "rules")]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nrules: []\n", "apiVersion")]
     [InlineData("- just\n- a list\n", "audit-policy")]
