@@ -46,8 +46,8 @@ public sealed class StoredKeyRingSource : IDisposable
                 throw new InvalidOperationException($"{installation.Threshold} unseal shares are needed, {shares.Count} given");
             }
 
-            var rootKey = ShamirSecretSharing.Combine(shares);
             var stored = await store.GetKeyRingAsync(cancellationToken).ConfigureAwait(false);
+            var rootKey = ShamirSecretSharing.Combine(shares);
             try
             {
                 return new StoredKeyRingSource(store, rootKey, KeyRingProtector.Unprotect(stored.Blob, rootKey));
@@ -56,6 +56,12 @@ public sealed class StoredKeyRingSource : IDisposable
             {
                 CryptographicOperations.ZeroMemory(rootKey);
                 throw new InvalidOperationException("the unseal shares do not reconstruct this storage's root key");
+            }
+            catch
+            {
+                // Whatever failed, the reconstructed root key does not outlive this call.
+                CryptographicOperations.ZeroMemory(rootKey);
+                throw;
             }
         }
         finally

@@ -33,11 +33,7 @@ public static class SecretSealer
 
         var label = SealingLabel.For(ns ?? string.Empty, name ?? string.Empty, effective);
         var encrypted = new JsonObject();
-        foreach (var (key, value) in Values(secret))
-        {
-            encrypted[key] = Convert.ToBase64String(HybridCipher.Encrypt(publicKey, value, label));
-            CryptographicOperations.ZeroMemory(value);
-        }
+        SealInto(encrypted, secret, publicKey, label);
 
         var objectMeta = new JsonObject { ["name"] = name, ["namespace"] = ns, ["creationTimestamp"] = null };
         var templateMeta = new JsonObject { ["name"] = name, ["namespace"] = ns, ["creationTimestamp"] = null };
@@ -107,19 +103,35 @@ public static class SecretSealer
         }
 
         var label = SealingLabel.For(ns, name, scope);
-        foreach (var (key, value) in Values(secret))
-        {
-            encrypted[key] = Convert.ToBase64String(HybridCipher.Encrypt(publicKey, value, label));
-            CryptographicOperations.ZeroMemory(value);
-        }
+        SealInto(encrypted, secret, publicKey, label);
 
         return merged;
     }
 
-    /// <summary>data (base64) then stringData, which wins on a shared key, as the API server merges them.</summary>
-    private static SortedDictionary<string, byte[]> Values(JsonObject secret)
+    /// <summary>Seals every value of <paramref name="secret"/> into <paramref name="encrypted"/>; each decoded value is zeroed, whatever fails.</summary>
+    private static void SealInto(JsonObject encrypted, JsonObject secret, RSA publicKey, byte[] label)
     {
         var values = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        try
+        {
+            Values(secret, values);
+            foreach (var (key, value) in values)
+            {
+                encrypted[key] = Convert.ToBase64String(HybridCipher.Encrypt(publicKey, value, label));
+            }
+        }
+        finally
+        {
+            foreach (var value in values.Values)
+            {
+                CryptographicOperations.ZeroMemory(value);
+            }
+        }
+    }
+
+    /// <summary>data (base64) then stringData, which wins on a shared key, as the API server merges them.</summary>
+    private static void Values(JsonObject secret, SortedDictionary<string, byte[]> values)
+    {
         foreach (var (key, encoded) in SealedSecretFields.Strings(secret, "data"))
         {
             try
@@ -134,6 +146,11 @@ public static class SecretSealer
 
         foreach (var (key, text) in SealedSecretFields.Strings(secret, "stringData"))
         {
+            if (values.Remove(key, out var replaced))
+            {
+                CryptographicOperations.ZeroMemory(replaced);
+            }
+
             values[key] = Encoding.UTF8.GetBytes(text);
         }
 
@@ -149,8 +166,6 @@ public static class SecretSealer
                 throw new ManifestException($"data key {rule}");
             }
         }
-
-        return values;
     }
 
     private static JsonObject ToObject(IEnumerable<KeyValuePair<string, string>> pairs)

@@ -84,6 +84,7 @@ internal sealed class DynamicCredentials(IRotationObjectStore objects, ILeaseSto
         }
 
         var admin = await AdminConnectionStringAsync(@namespace, role.Connection, cancellationToken).ConfigureAwait(false);
+        _ = PostgresAdmin.Parse(admin);
         var now = time.GetUtcNow();
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var username = $"v_{Sanitize(roleName)}_{suffix}";

@@ -6,19 +6,22 @@ namespace Coffer.Server.Leases;
 /// <summary>Admin work on a target PostgreSQL: roles, passwords, sessions. Errors keep PostgreSQL's message, which holds no password.</summary>
 internal static class PostgresAdmin
 {
-    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>Checks the admin connection string, so a bad one is refused before anything is stored.</summary>
+    public static NpgsqlConnectionStringBuilder Parse(string connectionString)
     {
-        NpgsqlConnectionStringBuilder builder;
         try
         {
-            builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 15 };
+            return new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 15 };
         }
         catch (ArgumentException)
         {
             throw CofferException.Invalid("InvalidConnectionString", "the connection secret does not hold a valid PostgreSQL connection string", "connectionSecret");
         }
+    }
 
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(Parse(connectionString).ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

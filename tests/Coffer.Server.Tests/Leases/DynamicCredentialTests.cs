@@ -184,6 +184,17 @@ public sealed class DynamicCredentialTests : IAsyncLifetime
         Assert.False(await PasswordCheckedPostgres.CanLoginAsync(user, password, DatabaseName));
     }
 
+    [Fact]
+    public async Task Creds_AdminConnectionStringMalformed_Is400AndNoLeaseIsStored()
+    {
+        await server.PutSecretAsync("team-a", "pg-admin", new Dictionary<string, string> { ["connectionString"] = "Host=db;Port=not-a-number" });
+
+        using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/namespaces/team-a/database/creds/ro", "{}");
+
+        await TestServer.AssertErrorAsync(response, 400, "InvalidConnectionString");
+        Assert.Empty((await server.GetJsonAsync("/v1/namespaces/team-a/leases?all=true"))["items"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("""{"connection":"pg","creationStatements":["CREATE ROLE x;"]}""")]
     [InlineData("""{"connection":"pg","creationStatements":["CREATE ROLE \"{{name}}\";"],"defaultTtl":"3h","maxTtl":"2h"}""")]
