@@ -139,7 +139,7 @@ internal sealed class AuditLog : IAsyncDisposable
     public AuditEntry Template(string kind)
     {
         var now = time.GetUtcNow();
-        return new() { Seq = 0, Id = Guid.CreateVersion7(now).ToString("N"), Time = now, Kind = kind, Prev = string.Empty };
+        return new() { Seq = 0, Id = AuditId.New(now), Time = now, Kind = kind, Prev = string.Empty };
     }
 
     private Task RecordAsync(AuditEntry template, bool sync, bool final, CancellationToken cancellationToken)

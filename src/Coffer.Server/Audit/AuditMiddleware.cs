@@ -37,7 +37,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         string? requestId = null;
         if (!IsRead(context))
         {
-            requestId = Guid.CreateVersion7().ToString("N");
+            requestId = AuditId.New(time.GetUtcNow());
             try
             {
                 // Out of the process, not yet on disk: enough to refuse the change when no sink can write at all.
