@@ -39,9 +39,10 @@ internal static class K8sCommand
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Use this kubeconfig instead of the in-cluster service account" };
         var resync = new Option<int>("--resync-seconds") { Description = "Safety-net resync of everything from Coffer", DefaultValueFactory = _ => (int)ControllerOptions.DefaultResync.TotalSeconds };
         var debounce = new Option<int>("--reload-debounce-ms") { Description = "Quiet time before workloads are restarted after a burst of changes", DefaultValueFactory = _ => (int)ControllerOptions.DefaultReloadDebounce.TotalMilliseconds };
-        var command = new Command("controller", "Keep CofferSecrets' native Secrets in step with Coffer and restart the workloads that use them")
+        var noSealed = new Option<bool>("--no-sealed-secrets") { Description = "Leave SealedSecrets (bitnami.com/v1alpha1) alone: do not unseal them into native Secrets" };
+        var command = new Command("controller", "Keep CofferSecrets' native Secrets in step with Coffer, unseal SealedSecrets, and restart the workloads that use them")
         {
-            address, ca, token, hashKey, kubeconfig, resync, debounce,
+            address, ca, token, hashKey, kubeconfig, resync, debounce, noSealed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +61,8 @@ internal static class K8sCommand
                     parse.GetValue(hashKey),
                     parse.GetValue(kubeconfig),
                     TimeSpan.FromSeconds(parse.GetValue(resync)),
-                    TimeSpan.FromMilliseconds(parse.GetValue(debounce))),
+                    TimeSpan.FromMilliseconds(parse.GetValue(debounce)),
+                    !parse.GetValue(noSealed)),
                 logging,
                 cancellationToken).ConfigureAwait(false);
             return CliExitCode.Ok;

@@ -71,6 +71,21 @@ internal sealed class CofferConnection(HttpClient http, Func<CancellationToken, 
         return new CofferSecretData(ns, name, body["metadata"]!["version"]!.GetValue<long>(), body["type"]?.GetValue<string>() ?? "Opaque", values);
     }
 
+    /// <summary>
+    /// Asks Coffer for the Secret a SealedSecret stands for (null when it cannot be unsealed) and the status to write
+    /// back; the values are opened inside Coffer, under the role's permission to unseal in that namespace.
+    /// </summary>
+    public async Task<(JsonObject? Secret, JsonObject Status)> UnsealAsync(string role, string ns, string name, JsonObject sealedSecret, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/namespaces/{Uri.EscapeDataString(ns)}/sealedsecrets/{Uri.EscapeDataString(name)}/unseal")
+        {
+            Content = new StringContent(sealedSecret.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, cancellationToken).ConfigureAwait(false));
+        var body = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (body["secret"] as JsonObject, body["status"] as JsonObject ?? throw new CofferRequestFailed("the unseal answer holds no status"));
+    }
+
     /// <summary>The change stream of one Coffer namespace from <paramref name="revision"/>; ends when the server ends it.</summary>
     public async IAsyncEnumerable<CofferChange> WatchAsync(string role, string ns, long? revision, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -313,13 +313,11 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         }
     }
 
-    private async Task RecordEventAsync(CofferSecretResource resource, string type, string reason, string message, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var record = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = resource.Name + ".", NamespaceProperty = resource.Namespace },
-            InvolvedObject = new V1ObjectReference
+    private Task RecordEventAsync(CofferSecretResource resource, string type, string reason, string message, CancellationToken cancellationToken) =>
+        OperatorEvents.RecordAsync(
+            kube,
+            logger,
+            new V1ObjectReference
             {
                 ApiVersion = CofferSecretNames.ApiVersion,
                 Kind = CofferSecretNames.Kind,
@@ -327,24 +325,11 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                 NamespaceProperty = resource.Namespace,
                 Uid = resource.Metadata.Uid,
             },
-            Reason = reason,
-            Message = message,
-            Type = type,
-            Source = new V1EventSource { Component = "coffer-operator" },
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        try
-        {
-            await kube.CoreV1.CreateNamespacedEventAsync(record, resource.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e)
-        {
-            // Events are a courtesy: a refusal must not stop the sync.
-            OperatorLog.EventFailed(logger, reason, resource.Namespace, resource.Name, e);
-        }
-    }
+            type,
+            reason,
+            message,
+            time.GetUtcNow(),
+            cancellationToken);
 
     /// <summary>Lists, then watches, CofferSecrets cluster-wide; a relist after any break finds deletions missed meanwhile.</summary>
     private async Task WatchResourcesAsync(CancellationToken cancellationToken)

@@ -18,12 +18,15 @@ internal static class ControllerHost
             http,
             async ct => (await File.ReadAllTextAsync(options.TokenFile, ct).ConfigureAwait(false)).Trim(),
             TimeProvider.System);
-        await using var controller = new CofferSecretController(
-            kube,
-            connection,
-            new ControllerOptions(options.Resync, options.ReloadDebounce, key),
-            TimeProvider.System,
-            logging.CreateLogger("Coffer.Kubernetes.Operator"));
+        var controllerOptions = new ControllerOptions(options.Resync, options.ReloadDebounce, key);
+        var logger = logging.CreateLogger("Coffer.Kubernetes.Operator");
+        await using var sealedSecrets = new SealedSecretController(kube, connection, controllerOptions, TimeProvider.System, logger);
+        if (options.SealedSecrets)
+        {
+            sealedSecrets.Start();
+        }
+
+        await using var controller = new CofferSecretController(kube, connection, controllerOptions, TimeProvider.System, logger);
         await controller.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -5,4 +5,5 @@ namespace Coffer.Kubernetes.Operator;
 /// <param name="TokenFile">The operator's projected service-account token (audience coffer), re-read at every login.</param>
 /// <param name="HashKeyFile">Key of the data hash (32+ random bytes); unkeyed when null.</param>
 /// <param name="Kubeconfig">A kubeconfig to use instead of the in-cluster service account.</param>
-internal sealed record ControllerHostOptions(Uri CofferAddress, string? CofferCaFile, string TokenFile, string? HashKeyFile, string? Kubeconfig, TimeSpan Resync, TimeSpan ReloadDebounce);
+/// <param name="SealedSecrets">Also turn SealedSecrets (bitnami.com/v1alpha1) into native Secrets.</param>
+internal sealed record ControllerHostOptions(Uri CofferAddress, string? CofferCaFile, string TokenFile, string? HashKeyFile, string? Kubeconfig, TimeSpan Resync, TimeSpan ReloadDebounce, bool SealedSecrets = true);

@@ -28,4 +28,10 @@ internal static partial class OperatorLog
 
     [LoggerMessage(107, LogLevel.Warning, "Could not record event {Reason} on {Namespace}/{Name}")]
     public static partial void EventFailed(ILogger logger, string reason, string @namespace, string name, Exception error);
+
+    [LoggerMessage(108, LogLevel.Information, "SealedSecret {Namespace}/{Name} unsealed into Secret {Namespace}/{Name} ({Action})")]
+    public static partial void Unsealed(ILogger logger, string @namespace, string name, string action);
+
+    [LoggerMessage(109, LogLevel.Warning, "SealedSecret {Namespace}/{Name} not unsealed: {Reason}: {Message}")]
+    public static partial void NotUnsealed(ILogger logger, string @namespace, string name, string reason, string message);
 }

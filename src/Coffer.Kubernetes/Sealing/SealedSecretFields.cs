@@ -8,6 +8,12 @@ internal static class SealedSecretFields
 {
     public const string ApiVersion = "bitnami.com/v1alpha1";
     public const string Kind = "SealedSecret";
+    public const string Group = "bitnami.com";
+    public const string Version = "v1alpha1";
+    public const string Plural = "sealedsecrets";
+
+    /// <summary>On an existing Secret: the controller may take it over, as Bitnami's controller allows.</summary>
+    public const string ManagedAnnotation = "sealedsecrets.bitnami.com/managed";
 
     public static void RequireKind(JsonObject manifest, string apiVersion, string kind)
     {

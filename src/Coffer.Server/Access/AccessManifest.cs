@@ -26,11 +26,11 @@ internal sealed record AccessManifest(IReadOnlyList<AccessRole> Roles, IReadOnly
     private static readonly string[] SubjectFields = ["kind", "name", "namespace", "apiGroup"];
     private static readonly string[] Kinds = [AccessKinds.Role, AccessKinds.ClusterRole, AccessKinds.RoleBinding, AccessKinds.ClusterRoleBinding];
     private static readonly string[] ApiGroups = ["", "coffer.dev", "*"];
-    private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "destroy", "rotate", "impersonate", "*"];
+    private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "destroy", "rotate", "impersonate", "seal", "unseal", "verify", "encrypt", "decrypt", "*"];
 
     private static readonly string[] Resources =
         ["secrets", "secrets/versions", "namespaces", "tokens", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "loginroles", "users", "keys", "sys", "audit", "metrics", "alerts",
-        "secrets/rotation", "rotationpolicies", "databaseconnections", "databaseroles", "databasecreds", "leases", "*", "*/versions"];
+        "secrets/rotation", "rotationpolicies", "databaseconnections", "databaseroles", "databasecreds", "leases", "sealedsecrets", "kms", "*", "*/versions"];
 
     private static readonly string[] SubjectKinds = [AccessKinds.User, AccessKinds.Group, AccessKinds.ServiceAccount];
 

@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Coffer.Crypto.Sealing;
 using Coffer.Kubernetes.Operator;
+using Coffer.Kubernetes.Sealing;
 using Coffer.Kubernetes.Tests.FakeApi;
 using Coffer.Kubernetes.Tests.Operator;
 using YamlDotNet.RepresentationModel;
@@ -67,7 +69,7 @@ public sealed class DeployManifestTests
     [Fact]
     public void Crd_Schema_HasExactlyTheFieldsTheOperatorReadsAndWrites()
     {
-        var crd = Documents().Single(d => Scalar(d.Document, "kind") == "CustomResourceDefinition").Document;
+        var crd = Documents().Single(d => Scalar(d.Document, "kind") == "CustomResourceDefinition" && Scalar(d.Document, "metadata", "name") == $"{CofferSecretNames.Plural}.{CofferSecretNames.Group}").Document;
         var version = (YamlMappingNode)((YamlSequenceNode)At(crd, "spec", "versions")!).Children.Single();
         var schema = At(version, "schema", "openAPIV3Schema")!;
 
@@ -88,6 +90,22 @@ public sealed class DeployManifestTests
         Assert.Equal(CofferSecretNames.Version, Scalar(version, "name"));
         Assert.NotNull(At(version, "subresources", "status"));
     }
+
+    [Fact]
+    public void SealedSecretCrd_Schema_HoldsTheStatusTheOperatorWrites()
+    {
+        var crd = Documents().Single(d => Scalar(d.Document, "kind") == "CustomResourceDefinition" && Scalar(d.Document, "metadata", "name") == "sealedsecrets.bitnami.com").Document;
+        var version = (YamlMappingNode)((YamlSequenceNode)At(crd, "spec", "versions")!).Children.Single();
+        var status = At(version, "schema", "openAPIV3Schema", "properties", "status")!;
+        var written = SealedSecretUnsealer.ToSecret(new JsonObject(), Sealing.SealingFixture.Keys, DateTimeOffset.UnixEpoch).Status;
+
+        Assert.Equal(("bitnami.com", "sealedsecrets", "v1alpha1"), (Scalar(crd, "spec", "group"), Scalar(crd, "spec", "names", "plural"), Scalar(version, "name")));
+        Assert.NotNull(At(version, "subresources", "status"));
+        Assert.Equal(Keys(At(status, "properties")!), written.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(Keys(At(status, "properties", "conditions", "items", "properties")!), written["conditions"]![0]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<string> Keys(YamlNode map) => ((YamlMappingNode)map).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal);
 
     private static void AssertFields(Type type, YamlNode schema)
     {
@@ -179,6 +197,15 @@ public sealed class DeployManifestTests
         var controller = await world.StartOperatorAsync(debounce: TimeSpan.FromMilliseconds(200));
         world.AddCofferSecret("team-a", "db", new JsonObject { ["source"] = new JsonObject { ["name"] = "db" } });
         await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "v") == "1", "sync");
+        using (var rsa = SealingCertificate.LoadPublicKey(await world.Root.GetStringAsync("/v1/sealing/certificate")))
+        {
+            var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = "sealed", ["namespace"] = "team-a" }, ["data"] = new JsonObject { ["v"] = "MQ==" } };
+            world.Api.Put(FakeKubernetesApi.Bitnami, "sealedsecrets", "team-a", SecretSealer.Seal(secret, rsa));
+        }
+
+        await OperatorWorld.EventuallyAsync(
+            () => world.NativeSecret("team-a", "sealed") is not null && world.Api.Get(FakeKubernetesApi.Bitnami, "sealedsecrets", "team-a", "sealed")?["status"] is not null,
+            "SealedSecret unsealed");
 
         await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "2" });
         await OperatorWorld.EventuallyAsync(() => controller.Reload.Restarts == 4 && controller.Reload.IsIdle, "all four kinds restarted, Argo Rollout included");

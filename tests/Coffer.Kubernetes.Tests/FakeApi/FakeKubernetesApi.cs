@@ -26,6 +26,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     public const string Apps = "apis/apps/v1";
     public const string CofferGroup = "apis/coffer.dev/v1alpha1";
     public const string Argo = "apis/argoproj.io/v1alpha1";
+    public const string Bitnami = "apis/bitnami.com/v1alpha1";
 
     private static readonly Dictionary<(string Prefix, string Resource), string> Kinds = new()
     {
@@ -36,6 +37,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         [(Apps, "daemonsets")] = "DaemonSet",
         [(CofferGroup, "coffersecrets")] = "CofferSecret",
         [(Argo, "rollouts")] = "Rollout",
+        [(Bitnami, "sealedsecrets")] = "SealedSecret",
     };
 
     private readonly WebApplication app;

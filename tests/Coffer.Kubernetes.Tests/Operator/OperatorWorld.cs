@@ -13,7 +13,8 @@ namespace Coffer.Kubernetes.Tests.Operator;
 /// <summary>
 /// A real Coffer dev server that trusts a test cluster's service-account tokens, the fake Kubernetes API, and the
 /// operator between them, logged in as system:serviceaccount:coffer-system:coffer-operator. Coffer login roles
-/// team-a and team-b each read and watch only their own Coffer namespace; team-c may read but not watch.
+/// team-a and team-b each read and watch only their own Coffer namespace, and unseal SealedSecrets there; team-c may
+/// read but not watch, nor unseal.
 /// </summary>
 internal sealed class OperatorWorld : IAsyncDisposable
 {
@@ -27,6 +28,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
         - apiGroups: [""]
           resources: ["secrets"]
           verbs: ["get", "watch"]
+        - apiGroups: [""]
+          resources: ["sealedsecrets"]
+          verbs: ["unseal"]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -35,6 +39,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
         - apiGroups: [""]
           resources: ["secrets"]
           verbs: ["get", "watch"]
+        - apiGroups: [""]
+          resources: ["sealedsecrets"]
+          verbs: ["unseal"]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -70,6 +77,8 @@ internal sealed class OperatorWorld : IAsyncDisposable
     public FakeKubernetesApi Api { get; }
 
     public CofferSecretController? Controller { get; private set; }
+
+    public SealedSecretController? SealedSecrets { get; private set; }
 
     public static async Task<OperatorWorld> StartAsync()
     {
@@ -114,22 +123,16 @@ internal sealed class OperatorWorld : IAsyncDisposable
         return world;
     }
 
-    /// <summary>Starts (or restarts) the operator.</summary>
+    /// <summary>Starts (or restarts) the operator: the CofferSecret controller and the SealedSecret controller.</summary>
     public async Task<CofferSecretController> StartOperatorAsync(TimeSpan? debounce = null, TimeSpan? resync = null, TimeSpan? cofferWatchTimeout = null)
     {
-        if (Controller is not null)
-        {
-            await Controller.DisposeAsync();
-        }
-
+        await StopOperatorAsync();
         var connection = new CofferConnection(operatorHttp, _ => Task.FromResult(ServiceAccountJwt()), TimeProvider.System);
-        Controller = new CofferSecretController(
-            Api.CreateClient(),
-            connection,
-            new ControllerOptions(resync ?? TimeSpan.FromHours(1), debounce ?? TimeSpan.FromMilliseconds(500), new byte[32]) { RetryDelay = TimeSpan.FromMilliseconds(100), CofferWatchTimeout = cofferWatchTimeout ?? TimeSpan.FromMinutes(5) },
-            TimeProvider.System,
-            NullLogger.Instance);
+        var options = new ControllerOptions(resync ?? TimeSpan.FromHours(1), debounce ?? TimeSpan.FromMilliseconds(500), new byte[32]) { RetryDelay = TimeSpan.FromMilliseconds(100), CofferWatchTimeout = cofferWatchTimeout ?? TimeSpan.FromMinutes(5) };
+        Controller = new CofferSecretController(Api.CreateClient(), connection, options, TimeProvider.System, NullLogger.Instance);
+        SealedSecrets = new SealedSecretController(Api.CreateClient(), connection, options, TimeProvider.System, NullLogger.Instance);
         Controller.Start();
+        SealedSecrets.Start();
         return Controller;
     }
 
@@ -139,6 +142,12 @@ internal sealed class OperatorWorld : IAsyncDisposable
         {
             await Controller.DisposeAsync();
             Controller = null;
+        }
+
+        if (SealedSecrets is not null)
+        {
+            await SealedSecrets.DisposeAsync();
+            SealedSecrets = null;
         }
     }
 

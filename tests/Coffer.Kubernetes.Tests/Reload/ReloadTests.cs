@@ -48,10 +48,10 @@ public sealed class ReloadTests : IAsyncLifetime
     private static string? TemplateHash(JsonObject? workload) =>
         workload?["spec"]?["template"]?["metadata"]?["annotations"]?["coffer.dev/secret-hash"]?.GetValue<string>();
 
-    private async Task<CofferSecretController> SyncedAsync(string value)
+    private async Task<CofferSecretController> SyncedAsync(string value, TimeSpan? debounce = null)
     {
         await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["password"] = value });
-        var controller = await world.StartOperatorAsync(debounce: TimeSpan.FromMilliseconds(750));
+        var controller = await world.StartOperatorAsync(debounce: debounce ?? TimeSpan.FromMilliseconds(750));
         world.AddCofferSecret("team-a", "db", new JsonObject { ["source"] = new JsonObject { ["name"] = "db" } });
         await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "password") == value, "first sync");
         await OperatorWorld.EventuallyAsync(() => controller.Reload.IsIdle, "reload idle");
@@ -62,7 +62,8 @@ public sealed class ReloadTests : IAsyncLifetime
     public async Task BurstOf20Writes_YieldsOneRolloutAtTheFinalHash()
     {
         world.Api.Put(FakeKubernetesApi.Apps, "deployments", "team-a", Workload("web", EnvFrom("db")));
-        var controller = await SyncedAsync("v0");
+        // A quiet time longer than any pause between two writes of the burst on a loaded test machine.
+        var controller = await SyncedAsync("v0", TimeSpan.FromSeconds(3));
         Assert.Equal(0, Patches("deployments", "web"));
 
         for (var i = 1; i <= 20; i++)
