@@ -135,7 +135,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             if (ReloadDecision.NewHash(deployment.Metadata, deployment.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedDeploymentAsync(patchBody(hash), deployment.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Restarted("Deployment", ns, deployment.Metadata.Name);
+                await RestartedAsync("apps/v1", "Deployment", deployment.Metadata, changed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -144,7 +144,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedStatefulSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Restarted("StatefulSet", ns, set.Metadata.Name);
+                await RestartedAsync("apps/v1", "StatefulSet", set.Metadata, changed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -153,7 +153,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             if (ReloadDecision.NewHash(set.Metadata, set.Spec?.Template, known, hasher, initial, changed) is { } hash)
             {
                 await kube.AppsV1.PatchNamespacedDaemonSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Restarted("DaemonSet", ns, set.Metadata.Name);
+                await RestartedAsync("apps/v1", "DaemonSet", set.Metadata, changed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -192,7 +192,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
                     "rollouts",
                     rollout.Metadata.Name,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
-                Restarted("Rollout", ns, rollout.Metadata.Name);
+                await RestartedAsync($"{ArgoGroup}/{ArgoVersion}", "Rollout", rollout.Metadata, changed, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -213,10 +213,23 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             },
         }.ToJsonString();
 
-    private void Restarted(string kind, string ns, string name)
+    /// <summary>Counts and logs the restart, and records it as an Event on the workload, naming the Secrets (never their data).</summary>
+    private async Task RestartedAsync(string apiVersion, string kind, V1ObjectMeta workload, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref restarts);
-        OperatorLog.Reloaded(logger, kind, ns, name);
+        OperatorLog.Reloaded(logger, kind, workload.NamespaceProperty, workload.Name);
+        var why = changed is { Count: > 0 }
+            ? $"the data of Secret {string.Join(", ", changed.Order(StringComparer.Ordinal))} changed"
+            : "the data of the Secrets it uses differs from its last restart";
+        await OperatorEvents.RecordAsync(
+            kube,
+            logger,
+            new V1ObjectReference { ApiVersion = apiVersion, Kind = kind, Name = workload.Name, NamespaceProperty = workload.NamespaceProperty, Uid = workload.Uid },
+            "Normal",
+            "SecretsChanged",
+            $"Coffer started a rolling restart: {why}",
+            time.GetUtcNow(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

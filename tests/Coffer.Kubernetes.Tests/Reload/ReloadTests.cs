@@ -80,6 +80,9 @@ public sealed class ReloadTests : IAsyncLifetime
 
         Assert.Equal(1, Patches("deployments", "web"));
         Assert.Equal(1, controller.Reload.Restarts);
+        var restart = Assert.Single(world.Api.List(FakeKubernetesApi.Core, "events", "team-a"), e => e["reason"]!.GetValue<string>() == "SecretsChanged");
+        Assert.Equal(("Deployment", "web", "Normal"), (restart["involvedObject"]!["kind"]!.GetValue<string>(), restart["involvedObject"]!["name"]!.GetValue<string>(), restart["type"]!.GetValue<string>()));
+        Assert.Contains("Secret db", restart["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
