@@ -30,12 +30,14 @@ internal static class K8sCommand
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COFFER_ADDR") ?? "https://coffer.coffer-system.svc:8200",
     };
 
+    private const int MinHashKeyBytes = 32;
+
     private static Command Controller(TextWriter error)
     {
         var address = Address();
         var ca = new Option<string?>("--ca-file") { Description = "PEM CA of the Coffer server (default: the system's trust store)" };
         var token = new Option<string>("--token-file") { Description = "Projected service-account token with audience coffer", DefaultValueFactory = _ => ServiceAccountTokenFile };
-        var hashKey = new Option<string?>("--hash-key-file") { Description = "Random key (32 bytes or more) for the data hashes in statuses and pod templates" };
+        var hashKey = new Option<string>("--hash-key-file") { Description = "Random key (32 bytes or more) for the data hashes in statuses and pod templates", Required = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Use this kubeconfig instead of the in-cluster service account" };
         var resync = new Option<int>("--resync-seconds") { Description = "Safety-net resync of everything from Coffer", DefaultValueFactory = _ => (int)ControllerOptions.DefaultResync.TotalSeconds };
         var debounce = new Option<int>("--reload-debounce-ms") { Description = "Quiet time before workloads are restarted after a burst of changes", DefaultValueFactory = _ => (int)ControllerOptions.DefaultReloadDebounce.TotalMilliseconds };
@@ -52,13 +54,21 @@ internal static class K8sCommand
                 return CliExitCode.Usage;
             }
 
+            // Unkeyed, the hashes in statuses and pod templates would let anyone who reads them test guesses of the values.
+            var keyFile = new FileInfo(parse.GetValue(hashKey)!);
+            if (!keyFile.Exists || keyFile.Length < MinHashKeyBytes)
+            {
+                await error.WriteLineAsync($"error: --hash-key-file must name a file of at least {MinHashKeyBytes} random bytes (head -c 32 /dev/urandom > key)").ConfigureAwait(false);
+                return CliExitCode.Usage;
+            }
+
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             await ControllerHost.RunAsync(
                 new ControllerHostOptions(
                     coffer,
                     parse.GetValue(ca),
                     parse.GetValue(token)!,
-                    parse.GetValue(hashKey),
+                    keyFile.FullName,
                     parse.GetValue(kubeconfig),
                     TimeSpan.FromSeconds(parse.GetValue(resync)),
                     TimeSpan.FromMilliseconds(parse.GetValue(debounce)),

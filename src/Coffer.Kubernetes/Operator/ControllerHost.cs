@@ -13,7 +13,7 @@ internal static class ControllerHost
         using var kube = new k8s.Kubernetes(config);
         using var handler = CofferHandler(options.CofferCaFile);
         using var http = new HttpClient(handler) { BaseAddress = options.CofferAddress, Timeout = Timeout.InfiniteTimeSpan };
-        var key = options.HashKeyFile is null ? new byte[32] : await File.ReadAllBytesAsync(options.HashKeyFile, cancellationToken).ConfigureAwait(false);
+        var key = await File.ReadAllBytesAsync(options.HashKeyFile, cancellationToken).ConfigureAwait(false);
         var connection = new CofferConnection(
             http,
             async ct => (await File.ReadAllTextAsync(options.TokenFile, ct).ConfigureAwait(false)).Trim(),

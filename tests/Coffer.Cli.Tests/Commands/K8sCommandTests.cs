@@ -38,6 +38,33 @@ public sealed class K8sCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    [InlineData(31)]
+    public async Task Controller_NoHashKeyOrAShortOne_IsAUsageError(int? keyBytes)
+    {
+        var key = Path.Combine(folder, "key");
+        if (keyBytes is { } length)
+        {
+            await File.WriteAllBytesAsync(key, new byte[length]);
+        }
+
+        var result = await cli.RunAsync("k8s", "controller", "--address", "http://127.0.0.1:9", "--hash-key-file", key);
+
+        Assert.Equal(CliExitCode.Usage, result.ExitCode);
+        Assert.Contains("--hash-key-file", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Controller_WithoutHashKeyFileOption_IsAUsageError()
+    {
+        var result = await cli.RunAsync("k8s", "controller", "--address", "http://127.0.0.1:9");
+
+        Assert.Equal(CliExitCode.Usage, result.ExitCode);
+        Assert.Contains("--hash-key-file", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("k8s", "controller", "--address", "not a url")]
     [InlineData("k8s", "controller", "--resync-seconds", "0")]
     [InlineData("k8s", "webhook", "--tls-cert", "c.pem")]
