@@ -164,6 +164,9 @@ public static class CofferServer
         services.AddSingleton<SealingKeyStore>();
         services.AddSingleton(storage.Changes);
         services.AddSingleton<Watch.SecretChangeSignal>();
+        services.AddSingleton(sp => new Watch.ChangeLogPruning(
+            sp.GetRequiredService<ISecretChangeLog>(), options.ChangeLogRetention, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Watch.ChangeLogPruning>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Watch.ChangeLogPruning>());
         if (options.Audit)
         {
             services.AddSingleton(AuditHasher.LoadOrCreate(auditDirectory));

@@ -74,6 +74,9 @@ public sealed record CofferServerOptions
     /// <summary>Trust this identity provider's ID tokens for <c>POST /v1/auth/oidc/login</c>.</summary>
     public IdentityProviderOptions? OidcAuth { get; init; }
 
+    /// <summary>How long the change log keeps a change for watchers to resume from (the newest is always kept).</summary>
+    public TimeSpan ChangeLogRetention { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>The clock for token expiry and record times; tests pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -91,6 +94,11 @@ public sealed record CofferServerOptions
         if (AuditFileMaxBytes < 0 || AuditFileMaxBytes is > 0 and < 64 * 1024)
         {
             throw CofferException.Invalid("InvalidAuditOptions", "--audit-max-file-size must be 0 (never rotate) or at least 64 KiB", "audit-max-file-size");
+        }
+
+        if (ChangeLogRetention < TimeSpan.FromMinutes(1))
+        {
+            throw CofferException.Invalid("InvalidChangeLogRetention", "--change-log-retention must be at least one minute", "change-log-retention");
         }
 
         if (AuditForwardUrl is { } forward && (!forward.IsAbsoluteUri || forward.Scheme is not ("https" or "http")))

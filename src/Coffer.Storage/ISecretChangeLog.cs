@@ -8,4 +8,10 @@ public interface ISecretChangeLog
 
     /// <summary>The newest revision in the whole store (0 when nothing has changed yet).</summary>
     Task<long> LatestRevisionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The newest revision pruned away (0 when none): a watch must start after it to miss nothing.</summary>
+    Task<long> PrunedThroughAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes changes recorded before <paramref name="cutoff"/>, always keeping the newest; returns how many went.</summary>
+    Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

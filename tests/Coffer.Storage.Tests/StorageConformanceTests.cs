@@ -495,4 +495,29 @@ public abstract class StorageConformanceTests : IAsyncLifetime
 
         Assert.Equal(before, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ChangeLog_Pruned_OlderChangesGo_TheNewestStays_AndPrunedThroughSaysWhere()
+    {
+        var db = new SecretAddress("default", "db");
+        Assert.Equal(0, await Storage.Changes.PrunedThroughAsync(CancellationToken.None));
+        await PutAsync(db);
+        await PutAsync(db);
+        await PutAsync(db);
+        var latest = await Storage.Changes.LatestRevisionAsync(CancellationToken.None);
+
+        var none = await Storage.Changes.PruneAsync(At, CancellationToken.None);
+        var removed = await Storage.Changes.PruneAsync(At.AddSeconds(1), CancellationToken.None);
+
+        Assert.Equal(0, none);
+        Assert.Equal(2, removed);
+        Assert.Equal(latest, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
+        Assert.Equal(latest - 1, await Storage.Changes.PrunedThroughAsync(CancellationToken.None));
+        Assert.Equal([latest], (await Storage.Changes.ReadAsync("default", 0, 100, CancellationToken.None)).Select(c => c.Revision));
+
+        await PutAsync(db);
+        Assert.Equal(1, await Storage.Changes.PruneAsync(At.AddSeconds(1), CancellationToken.None));
+        Assert.Equal(latest, await Storage.Changes.PrunedThroughAsync(CancellationToken.None));
+        Assert.Equal(latest + 1, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
+    }
 }

@@ -10,4 +10,7 @@ public enum ErrorKind
     Conflict,
     TooLarge,
     Unavailable,
+
+    /// <summary>What was asked for existed once and has been compacted away (a watch from a pruned revision).</summary>
+    Gone,
 }

@@ -576,6 +576,12 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                     coffer.Forget(role);
                 }
 
+                if (e is CofferRequestFailed { Status: HttpStatusCode.Gone })
+                {
+                    // Coffer pruned the changes after our revision: start a new stream, whose first bookmark re-reads everything.
+                    revision = null;
+                }
+
                 OperatorLog.WatchEnded(logger, $"Coffer namespace {ns} as role {role}", e.Message);
             }
 

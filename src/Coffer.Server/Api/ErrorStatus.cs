@@ -13,6 +13,7 @@ internal static class ErrorStatus
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Gone => StatusCodes.Status410Gone,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

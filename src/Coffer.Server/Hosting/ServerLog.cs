@@ -47,4 +47,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(15, LogLevel.Warning, "The audit log could not be read to learn past access ({ExceptionType}); alert history starts now")]
     public static partial void AlertHistoryUnreadable(ILogger logger, string exceptionType);
+
+    [LoggerMessage(16, LogLevel.Information, "Pruned {Count} changes older than {Retention} from the change log")]
+    public static partial void ChangeLogPruned(ILogger logger, long count, TimeSpan retention);
+
+    [LoggerMessage(17, LogLevel.Warning, "The change log could not be pruned ({ExceptionType}); trying again at the next pass")]
+    public static partial void ChangeLogPruneFailed(ILogger logger, string exceptionType);
 }

@@ -34,8 +34,17 @@ internal static class WatchEndpoints
         KubernetesNames.ValidateNamespace(ns);
         var query = context.Request.Query;
         var timeout = TimeSpan.FromSeconds(Number(query["timeoutSeconds"], "timeoutSeconds", MaxTimeoutSeconds) ?? 1800);
-        var revision = Number(query["revision"], "revision", long.MaxValue)
-            ?? await changes.LatestRevisionAsync(context.RequestAborted).ConfigureAwait(false);
+        var resume = Number(query["revision"], "revision", long.MaxValue);
+        if (resume is { } asked && await changes.PrunedThroughAsync(context.RequestAborted).ConfigureAwait(false) is var pruned && asked < pruned)
+        {
+            // As Kubernetes answers a too old resourceVersion: the client must read everything again, then watch.
+            throw new CofferException(
+                ErrorKind.Gone,
+                "Expired",
+                $"revision {asked.ToString(CultureInfo.InvariantCulture)} is older than the change log keeps (changes through {pruned.ToString(CultureInfo.InvariantCulture)} were pruned); read the secrets again and watch from the newest revision");
+        }
+
+        var revision = resume ?? await changes.LatestRevisionAsync(context.RequestAborted).ConfigureAwait(false);
 
         context.Response.ContentType = ContentType;
         context.Response.Headers.CacheControl = "no-store";

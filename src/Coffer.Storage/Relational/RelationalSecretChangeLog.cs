@@ -35,6 +35,30 @@ internal sealed class RelationalSecretChangeLog(IRelationalDatabase database) : 
             },
             cancellationToken);
 
+    // Revisions are never reused and rows leave only by pruning, oldest first, so everything below the oldest kept row was pruned.
+    public Task<long> PrunedThroughAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = RelationalCommand.Create(connection, null, "SELECT COALESCE(MIN(revision) - 1, 0) FROM secret_changes;");
+                return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            },
+            cancellationToken);
+
+    public Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                // The newest row stays, so the latest revision (and with it every watcher's bookmark) never goes back.
+                await using var command = RelationalCommand.Create(
+                        connection,
+                        transaction,
+                        "DELETE FROM secret_changes WHERE at < @cutoff AND revision < (SELECT MAX(revision) FROM secret_changes);")
+                    .With("cutoff", cutoff);
+                return (long)await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+
     private static SecretChangeRecord Read(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),

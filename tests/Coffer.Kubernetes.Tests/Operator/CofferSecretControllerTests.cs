@@ -284,6 +284,24 @@ public sealed class CofferSecretControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CofferWatch_ResumeRevisionPruned_StartsAFreshStreamAndMissesNothing()
+    {
+        await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "0" });
+        await world.StartOperatorAsync(cofferWatchTimeout: TimeSpan.FromSeconds(1));
+        world.AddCofferSecret("team-a", "db", Spec("db"));
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "v") == "0", "first sync");
+        var opened = Watches().Count;
+        await OperatorWorld.EventuallyAsync(() => Watches().Count > opened, "stream re-opened from a revision");
+
+        world.CompactCofferChangeLog();
+        var compacted = Watches().Count;
+        await OperatorWorld.EventuallyAsync(() => Watches().Skip(compacted).Any(w => !w.Contains("revision=", StringComparison.Ordinal)), "a fresh stream after 410 Gone");
+        await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "1" });
+
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "v") == "1", "write after the compaction synced");
+    }
+
+    [Fact]
     public async Task CofferWatchForbidden_ResyncStillDeliversFreshData()
     {
         await world.WriteCofferAsync("team-c", "db", new Dictionary<string, string> { ["v"] = "1" });
