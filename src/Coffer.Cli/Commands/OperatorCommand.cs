@@ -13,7 +13,7 @@ internal static class OperatorCommand
     public static Command Create(CommandRunner runner)
     {
         var globals = new GlobalOptions();
-        var command = new Command("operator", "Initialise, unseal, seal and rotate keys");
+        var command = new Command("operator", "Initialise, unseal, seal and rotate keys; snapshot and move the store");
         globals.AddTo(command);
         command.Subcommands.Add(Init(runner, globals));
         command.Subcommands.Add(Unseal(runner, globals));
@@ -22,6 +22,8 @@ internal static class OperatorCommand
         command.Subcommands.Add(Simple(runner, globals, "rotate", "Add a new key-encryption key for new writes", HttpMethod.Post, "/v1/sys/keys/rotate", WriteKeysAsync));
         command.Subcommands.Add(Rewrap(runner, globals));
         command.Subcommands.Add(GenerateRoot(runner, globals));
+        command.Subcommands.Add(SnapshotCommand.Snapshot(runner, globals));
+        command.Subcommands.Add(SnapshotCommand.MigrateStorage(runner, globals));
         return command;
     }
 
