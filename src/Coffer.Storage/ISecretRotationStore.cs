@@ -26,6 +26,9 @@ public interface ISecretRotationStore
     /// </summary>
     Task<RotationState> PromoteAsync(SecretAddress address, string token, string actor, DateTimeOffset? revokePreviousAt, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Moves the revocation due date of a finished rotation that still awaits it; false when none does.</summary>
+    Task<bool> SetPreviousRevocationAsync(SecretAddress address, string token, DateTimeOffset revokeAt, CancellationToken cancellationToken);
+
     /// <summary>Clears the revocation due date once the previous credential is revoked.</summary>
     Task ClearPreviousRevocationAsync(SecretAddress address, string token, CancellationToken cancellationToken);
 

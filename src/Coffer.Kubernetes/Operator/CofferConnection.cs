@@ -86,6 +86,19 @@ internal sealed class CofferConnection(HttpClient http, Func<CancellationToken, 
         return (body["secret"] as JsonObject, body["status"] as JsonObject ?? throw new CofferRequestFailed("the unseal answer holds no status"));
     }
 
+    /// <summary>Tells Coffer the workloads using a secret's version started (or finished) rolling out; Coffer answers what it did with the previous credential.</summary>
+    public async Task<string?> ReportRolloutAsync(string role, string ns, string name, long version, string state, IReadOnlyList<string> workloads, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["version"] = version, ["state"] = state, ["workloads"] = new JsonArray([.. workloads.Select(w => (JsonNode?)w)]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/namespaces/{Uri.EscapeDataString(ns)}/rotation/secrets/{Uri.EscapeDataString(name)}/rollout")
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, cancellationToken).ConfigureAwait(false));
+        var answer = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return answer["revocation"]?.GetValue<string>();
+    }
+
     /// <summary>The change stream of one Coffer namespace from <paramref name="revision"/>; ends when the server ends it.</summary>
     public async IAsyncEnumerable<CofferChange> WatchAsync(string role, string ns, long? revision, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

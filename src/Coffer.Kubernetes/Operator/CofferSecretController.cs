@@ -27,6 +27,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     private readonly ConcurrentDictionary<string, byte> queued = new(StringComparer.Ordinal);
     private readonly SecretDataHash hasher = new(options.HashKey);
     private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> rollouts = new();
     private ReloadCoordinator? reload;
     private Task running = Task.CompletedTask;
     private int disposed;
@@ -40,7 +41,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
 
     public void Start()
     {
-        reload = new ReloadCoordinator(kube, hasher, options.ReloadDebounce, time, logger, stopping.Token);
+        reload = new ReloadCoordinator(kube, hasher, options.ReloadDebounce, time, logger, stopping.Token, RolloutStartedAsync);
         var token = stopping.Token;
         running = Task.WhenAll(
             Task.Run(() => WorkAsync(token), token),
@@ -72,6 +73,14 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
             await reload.DisposeAsync().ConfigureAwait(false);
         }
 
+        try
+        {
+            await Task.WhenAll(rollouts.Keys).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         stopping.Dispose();
     }
 
@@ -87,7 +96,91 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         }
     }
 
+    /// <summary>Rollouts being followed; tests wait for none.</summary>
+    public int FollowedRollouts => rollouts.Count;
+
     private static string Key(string ns, string name) => $"{ns}/{name}";
+
+    /// <summary>
+    /// Workloads were restarted because managed Secrets changed: tell Coffer, for each Coffer secret behind them, so it
+    /// holds the previous credential; then follow the rollout and say when it completed, so Coffer revokes it.
+    /// </summary>
+    private async Task RolloutStartedAsync(string ns, IReadOnlySet<string> changed, IReadOnlyList<RestartedWorkload> workloads, CancellationToken cancellationToken)
+    {
+        var sources = new HashSet<(string Role, string Namespace, string Name, long Version)>();
+        foreach (var resource in resources.Values.Where(r => r.Namespace == ns && changed.Contains(r.TargetName) && r.Status?.SyncedVersion is not null))
+        {
+            try
+            {
+                sources.Add((SecretProjection.Role(resource), SecretProjection.SourceNamespace(resource), SecretProjection.SourceName(resource), resource.Status!.SyncedVersion!.Value));
+            }
+            catch (ProjectionFailure)
+            {
+                // Its own reconcile reports the problem.
+            }
+        }
+
+        if (sources.Count == 0)
+        {
+            return;
+        }
+
+        var names = workloads.Select(w => w.ToString()).ToList();
+        foreach (var source in sources)
+        {
+            await ReportRolloutAsync(source, "Started", names, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = stopping.Token;
+        var follow = Task.Run(() => FollowRolloutAsync(sources, workloads, names, token), token);
+        rollouts.TryAdd(follow, 0);
+        _ = follow.ContinueWith(t => rollouts.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task FollowRolloutAsync(HashSet<(string Role, string Namespace, string Name, long Version)> sources, IReadOnlyList<RestartedWorkload> workloads, List<string> names, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await Reload.WaitForRolloutAsync(workloads, options.RolloutTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (_, ns, name, version) in sources)
+                {
+                    OperatorLog.RolloutReportFailed(logger, ns, name, version, $"the rollout did not complete within {options.RolloutTimeout}");
+                }
+
+                return;
+            }
+
+            foreach (var source in sources)
+            {
+                await ReportRolloutAsync(source, "Complete", names, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or JsonException)
+        {
+            foreach (var (_, ns, name, version) in sources)
+            {
+                OperatorLog.RolloutReportFailed(logger, ns, name, version, e.Message);
+            }
+        }
+    }
+
+    private async Task ReportRolloutAsync((string Role, string Namespace, string Name, long Version) source, string state, List<string> workloads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var revocation = await coffer.ReportRolloutAsync(source.Role, source.Namespace, source.Name, source.Version, state, workloads, cancellationToken).ConfigureAwait(false);
+            OperatorLog.RolloutReported(logger, source.Namespace, source.Name, source.Version, state, revocation ?? "none");
+        }
+        catch (Exception e) when (e is CofferRequestFailed or HttpRequestException or IOException or JsonException)
+        {
+            // Not allowed or unreachable: Coffer falls back to its grace period, so no credential outlives its use for long.
+            OperatorLog.RolloutReportFailed(logger, source.Namespace, source.Name, source.Version, e.Message);
+        }
+    }
 
     private void Enqueue(string key)
     {

@@ -11,6 +11,9 @@ internal sealed record ControllerOptions(TimeSpan Resync, TimeSpan ReloadDebounc
     /// <summary>Pause before a failed watch or reconcile is tried again.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the operator follows a rollout it started before leaving the previous credential to Coffer's hold.</summary>
+    public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long one Coffer watch request lasts before it is re-opened from the last revision seen.</summary>
     public TimeSpan CofferWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

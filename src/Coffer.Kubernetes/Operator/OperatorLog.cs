@@ -34,4 +34,10 @@ internal static partial class OperatorLog
 
     [LoggerMessage(109, LogLevel.Warning, "SealedSecret {Namespace}/{Name} not unsealed: {Reason}: {Message}")]
     public static partial void NotUnsealed(ILogger logger, string @namespace, string name, string reason, string message);
+
+    [LoggerMessage(110, LogLevel.Information, "Rollout of Coffer {Namespace}/{Name} version {Version} {State}: previous credential {Revocation}")]
+    public static partial void RolloutReported(ILogger logger, string @namespace, string name, long version, string state, string revocation);
+
+    [LoggerMessage(111, LogLevel.Warning, "Rollout of Coffer {Namespace}/{Name} version {Version} could not be reported ({Error}); Coffer revokes the previous credential after its hold")]
+    public static partial void RolloutReportFailed(ILogger logger, string @namespace, string name, long version, string error);
 }

@@ -13,8 +13,19 @@ namespace Coffer.Kubernetes.Reload;
 /// change that leaves the data alone (labels, annotations, our own status) restarts nothing; changes in a namespace are
 /// debounced until it has been quiet for a while, then each workload is patched once, and only if its combined hash moved.
 /// </summary>
-internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher, TimeSpan debounce, TimeProvider time, ILogger logger, CancellationToken stopping) : IAsyncDisposable
+/// <param name="restarted">Told of each pass that restarted workloads because Secrets changed (not of catch-up passes).</param>
+internal sealed class ReloadCoordinator(
+    IKubernetes kube,
+    SecretDataHash hasher,
+    TimeSpan debounce,
+    TimeProvider time,
+    ILogger logger,
+    CancellationToken stopping,
+    Func<string, IReadOnlySet<string>, IReadOnlyList<RestartedWorkload>, CancellationToken, Task>? restarted = null) : IAsyncDisposable
 {
+    /// <summary>How often a rollout's progress is read while waiting for it.</summary>
+    public static readonly TimeSpan RolloutPoll = TimeSpan.FromSeconds(1);
+
     private const string ArgoGroup = "argoproj.io";
     private const string ArgoVersion = "v1alpha1";
 
@@ -128,6 +139,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
     private async Task RestartChangedAsync(string ns, bool initial, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
     {
         var known = hashes.Where(kv => kv.Key.Namespace == ns).ToDictionary(kv => kv.Key.Name, kv => kv.Value, StringComparer.Ordinal);
+        var done = new List<RestartedWorkload>();
         var patchBody = (string hash) => new V1Patch(TemplateAnnotationPatch(hash), V1Patch.PatchType.StrategicMergePatch);
 
         foreach (var deployment in (await kube.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items)
@@ -136,6 +148,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             {
                 await kube.AppsV1.PatchNamespacedDeploymentAsync(patchBody(hash), deployment.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await RestartedAsync("apps/v1", "Deployment", deployment.Metadata, changed, cancellationToken).ConfigureAwait(false);
+                done.Add(new RestartedWorkload("Deployment", ns, deployment.Metadata.Name));
             }
         }
 
@@ -145,6 +158,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             {
                 await kube.AppsV1.PatchNamespacedStatefulSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await RestartedAsync("apps/v1", "StatefulSet", set.Metadata, changed, cancellationToken).ConfigureAwait(false);
+                done.Add(new RestartedWorkload("StatefulSet", ns, set.Metadata.Name));
             }
         }
 
@@ -154,18 +168,74 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
             {
                 await kube.AppsV1.PatchNamespacedDaemonSetAsync(patchBody(hash), set.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await RestartedAsync("apps/v1", "DaemonSet", set.Metadata, changed, cancellationToken).ConfigureAwait(false);
+                done.Add(new RestartedWorkload("DaemonSet", ns, set.Metadata.Name));
             }
         }
 
-        await RestartRolloutsAsync(ns, known, initial, changed, cancellationToken).ConfigureAwait(false);
+        done.AddRange(await RestartRolloutsAsync(ns, known, initial, changed, cancellationToken).ConfigureAwait(false));
+        if (restarted is not null && !initial && changed is { Count: > 0 } && done.Count > 0)
+        {
+            await restarted(ns, changed, done, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until every workload has rolled out (see <see cref="RolloutProgress"/>); false when the time is up first.</summary>
+    public async Task<bool> WaitForRolloutAsync(IReadOnlyList<RestartedWorkload> workloads, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + timeout;
+        var waiting = workloads.ToList();
+        while (true)
+        {
+            var left = new List<RestartedWorkload>();
+            foreach (var workload in waiting)
+            {
+                if (!await IsRolledOutAsync(workload, cancellationToken).ConfigureAwait(false))
+                {
+                    left.Add(workload);
+                }
+            }
+
+            if (left.Count == 0)
+            {
+                return true;
+            }
+
+            if (time.GetUtcNow() >= until)
+            {
+                return false;
+            }
+
+            waiting = left;
+            await Task.Delay(RolloutPoll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsRolledOutAsync(RestartedWorkload workload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return workload.Kind switch
+            {
+                "Deployment" => RolloutProgress.IsComplete(await kube.AppsV1.ReadNamespacedDeploymentAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false)),
+                "StatefulSet" => RolloutProgress.IsComplete(await kube.AppsV1.ReadNamespacedStatefulSetAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false)),
+                "DaemonSet" => RolloutProgress.IsComplete(await kube.AppsV1.ReadNamespacedDaemonSetAsync(workload.Name, workload.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false)),
+                _ => RolloutProgress.IsComplete(await kube.CustomObjects.GetNamespacedCustomObjectAsync<System.Text.Json.Nodes.JsonObject>(ArgoGroup, ArgoVersion, workload.Namespace, "rollouts", workload.Name, cancellationToken).ConfigureAwait(false)),
+            };
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Deleted: nothing of it can hold the old credential any more.
+            return true;
+        }
     }
 
     /// <summary>Argo Rollouts, where the cluster has them: same pod template, so the same rule; merge patch, as for any custom resource.</summary>
-    private async Task RestartRolloutsAsync(string ns, Dictionary<string, string> known, bool initial, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
+    private async Task<List<RestartedWorkload>> RestartRolloutsAsync(string ns, Dictionary<string, string> known, bool initial, IReadOnlySet<string>? changed, CancellationToken cancellationToken)
     {
+        var done = new List<RestartedWorkload>();
         if (argoRollouts == false)
         {
-            return;
+            return done;
         }
 
         RolloutList list;
@@ -177,7 +247,7 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             argoRollouts = false;
-            return;
+            return done;
         }
 
         foreach (var rollout in list.Items ?? [])
@@ -193,8 +263,11 @@ internal sealed class ReloadCoordinator(IKubernetes kube, SecretDataHash hasher,
                     rollout.Metadata.Name,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
                 await RestartedAsync($"{ArgoGroup}/{ArgoVersion}", "Rollout", rollout.Metadata, changed, cancellationToken).ConfigureAwait(false);
+                done.Add(new RestartedWorkload("Rollout", ns, rollout.Metadata.Name));
             }
         }
+
+        return done;
     }
 
     /// <summary>Only the one pod-template annotation: a change to the template is what starts a rolling restart.</summary>

@@ -15,6 +15,12 @@ internal static class InjectionAnnotations
     /// <summary>"true": a sidecar keeps the files current (it watches Coffer and rewrites them).</summary>
     public const string Renew = "coffer.dev/renew";
 
+    /// <summary>
+    /// Prefix of <c>coffer.dev/env-CONTAINER: NAME=alias/key,...</c>: that container also gets those keys as environment
+    /// variables, read from the files when it starts (its command is wrapped in /bin/sh). Asked for explicitly only.
+    /// </summary>
+    public const string EnvPrefix = "coffer.dev/env-";
+
     /// <summary>Set by the webhook, so a reinvocation does not inject twice.</summary>
     public const string Injected = "coffer.dev/injected";
 }

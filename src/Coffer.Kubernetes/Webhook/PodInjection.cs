@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Coffer.Core.Naming;
 
@@ -10,7 +12,7 @@ namespace Coffer.Kubernetes.Webhook;
 /// an in-memory volume, an init container that logs in with the pod's own service account and writes the secrets there,
 /// optionally a renewal sidecar, and the volume's mount in the containers that asked. No native Secret is involved.
 /// </summary>
-internal static class PodInjection
+internal static partial class PodInjection
 {
     public const string VolumeName = "coffer-secrets";
     public const string TokenVolumeName = "coffer-token";
@@ -120,7 +122,16 @@ internal static class PodInjection
             {
                 var container = (JsonObject)containers[i]!;
                 AddToList(patch, container, $"/spec/containers/{i}/volumeMounts", "volumeMounts", new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true });
+                if (Text(annotations, InjectionAnnotations.EnvPrefix + names[i]) is { } env)
+                {
+                    patch.Add(Op("replace", $"/spec/containers/{i}/command", EnvCommand(names[i]!, container, env, secrets)));
+                }
             }
+        }
+
+        if (annotations?.Select(a => a.Key).FirstOrDefault(k => k.StartsWith(InjectionAnnotations.EnvPrefix, StringComparison.Ordinal) && !wanted.Contains(k[InjectionAnnotations.EnvPrefix.Length..])) is { } stray)
+        {
+            throw new AdmissionFailure($"annotation {stray} names a container that is not in {InjectionAnnotations.Containers}");
         }
 
         if (Text(annotations, InjectionAnnotations.Renew) == "true")
@@ -133,6 +144,59 @@ internal static class PodInjection
             : Op("add", "/metadata/annotations/" + Escape(InjectionAnnotations.Injected), "true"));
         return patch;
     }
+
+    /// <summary>
+    /// The container's command, wrapped so that /bin/sh exports the asked keys from the secret files and then execs the
+    /// original command with its arguments. Only file paths reach the pod spec, never a value; every name in the
+    /// script is checked against a strict pattern first, so nothing in an annotation can become shell code.
+    /// </summary>
+    private static JsonArray EnvCommand(string containerName, JsonObject container, string mapping, List<(string Alias, string Namespace, string Name)> secrets)
+    {
+        var annotation = InjectionAnnotations.EnvPrefix + containerName;
+        if (container["command"] is not JsonArray { Count: > 0 } original || original.Any(a => a is not JsonValue v || v.GetValueKind() != JsonValueKind.String))
+        {
+            throw new AdmissionFailure($"annotation {annotation}: container {containerName} must set command (the webhook cannot see its image's entrypoint), or read the files instead");
+        }
+
+        var script = new StringBuilder();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split('=', 2);
+            var source = parts.Length == 2 ? parts[1].Split('/') : [];
+            if (source.Length != 2 || !EnvName().IsMatch(parts[0]) || !seen.Add(parts[0]) || !FileKey().IsMatch(source[1]) || source[1] is "." or "..")
+            {
+                throw new AdmissionFailure($"annotation {annotation}: '{entry}' is not NAME=alias/key (NAME a unique [A-Za-z_][A-Za-z0-9_]* variable name)");
+            }
+
+            if (!secrets.Any(s => s.Alias == source[0]))
+            {
+                throw new AdmissionFailure($"annotation {annotation}: alias {source[0]} is not one of {InjectionAnnotations.Secrets}");
+            }
+
+            script.Append(CultureInfo.InvariantCulture, $"{parts[0]}=\"$(cat '{MountPath}/{source[0]}/{source[1]}')\" || exit 1; export {parts[0]}; ");
+        }
+
+        if (seen.Count == 0)
+        {
+            throw new AdmissionFailure($"annotation {annotation} names no variable");
+        }
+
+        script.Append("exec \"$@\"");
+        var command = new JsonArray("/bin/sh", "-c", script.ToString(), "coffer-env");
+        foreach (var argument in original)
+        {
+            command.Add(argument!.DeepClone());
+        }
+
+        return command;
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex("^[-._a-zA-Z0-9]{1,253}$")]
+    private static partial Regex FileKey();
 
     /// <summary>RFC 6901: '~' and '/' in a key become "~0" and "~1".</summary>
     public static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);

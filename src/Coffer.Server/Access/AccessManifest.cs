@@ -30,7 +30,7 @@ internal sealed record AccessManifest(IReadOnlyList<AccessRole> Roles, IReadOnly
 
     private static readonly string[] Resources =
         ["secrets", "secrets/versions", "namespaces", "tokens", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "loginroles", "users", "keys", "sys", "audit", "metrics", "alerts",
-        "secrets/rotation", "rotationpolicies", "databaseconnections", "databaseroles", "databasecreds", "leases", "sealedsecrets", "kms", "*", "*/versions"];
+        "secrets/rotation", "secrets/rollout", "rotationpolicies", "databaseconnections", "databaseroles", "databasecreds", "leases", "sealedsecrets", "kms", "*", "*/versions"];
 
     private static readonly string[] SubjectKinds = [AccessKinds.User, AccessKinds.Group, AccessKinds.ServiceAccount];
 

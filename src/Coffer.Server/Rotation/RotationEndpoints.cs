@@ -17,6 +17,7 @@ internal static class RotationEndpoints
     public const string Resource = "secrets/rotation";
     public const string PolicyResource = "rotationpolicies";
     public const string RotateVerb = "rotate";
+    public const string RolloutResource = "secrets/rollout";
 
     public static void Map(IEndpointRouteBuilder routes)
     {
@@ -28,6 +29,7 @@ internal static class RotationEndpoints
         group.MapPut("/secrets/{name}", PutPolicyAsync).RequireAccess("update", Resource).Accepts<RotationPolicyDocument>("application/json").Produces<RotationResource>();
         group.MapDelete("/secrets/{name}", DeletePolicyAsync).RequireAccess("delete", Resource);
         group.MapPost("/secrets/{name}/rotate", RotateAsync).RequireAccess(RotateVerb, Secrets.SecretEndpoints.Resource).Produces<RotationResource>();
+        group.MapPost("/secrets/{name}/rollout", RolloutAsync).RequireAccess("update", RolloutResource).Accepts<RolloutReport>("application/json").Produces<RolloutAnswer>();
         group.MapPost("/secrets/{name}/steps/{step}", StepAsync).RequireAccess(RotateVerb, Secrets.SecretEndpoints.Resource).Produces<RotationResource>();
     }
 
@@ -90,6 +92,29 @@ internal static class RotationEndpoints
         RotationRunner.CheckToken(token);
         await runner.RotateAsync(address, token, context.Caller().Name, context.RequestAborted).ConfigureAwait(false);
         await WriteResourceAsync(context, address, settings, secrets, rotations, time).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RolloutAsync(HttpContext context, RotationRunner runner)
+    {
+        var address = Address(context);
+        var report = await ApiJson.ReadAsync(context.Request, RotationJsonContext.Default.RolloutReport, ApiJson.DefaultMaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (report.Version < 1)
+        {
+            throw CofferException.Invalid("InvalidField", "version must be a positive integer", "version");
+        }
+
+        if (report.State is not (RolloutReport.Started or RolloutReport.Complete))
+        {
+            throw CofferException.Invalid("InvalidField", $"state must be {RolloutReport.Started} or {RolloutReport.Complete}", "state");
+        }
+
+        if (report.Workloads is { Count: > RolloutReport.MaxWorkloads })
+        {
+            throw CofferException.Invalid("InvalidField", $"at most {RolloutReport.MaxWorkloads} workloads", "workloads");
+        }
+
+        var answer = await runner.RolloutAsync(address, report.Version, report.State == RolloutReport.Complete, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(answer, RotationJsonContext.Default.RolloutAnswer);
     }
 
     private static async Task StepAsync(HttpContext context, RotationRunner runner, RotationSettings settings, ISecretStore secrets, ISecretRotationStore rotations, TimeProvider time)

@@ -17,6 +17,8 @@ namespace Coffer.Server.Rotation;
 [JsonSerializable(typeof(RotationPolicyDocument))]
 [JsonSerializable(typeof(NamespacePolicyDocument))]
 [JsonSerializable(typeof(RotationStepRequest))]
+[JsonSerializable(typeof(RolloutReport))]
+[JsonSerializable(typeof(RolloutAnswer))]
 [JsonSerializable(typeof(RotationResource))]
 [JsonSerializable(typeof(RotationStatusList))]
 [JsonSerializable(typeof(RotationDueNotice))]

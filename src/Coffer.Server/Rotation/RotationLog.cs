@@ -32,4 +32,7 @@ internal static partial class RotationLog
 
     [LoggerMessage(109, LogLevel.Warning, "Secret {Namespace}/{Name} breaks the namespace naming policy: {Violations}")]
     public static partial void NamingWarning(ILogger logger, string @namespace, string name, string violations);
+
+    [LoggerMessage(112, LogLevel.Information, "Previous credential of {Namespace}/{Name} held until the rollout of version {Version} completes")]
+    public static partial void RevocationHeld(ILogger logger, string @namespace, string name, long version);
 }

@@ -147,6 +147,31 @@ internal sealed class RotationRunner(
         return await FinishAsync(address, token, actor, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The operator's word on the rollout of <paramref name="version"/>: started holds the previous credential until the
+    /// rollout completes (at most <see cref="RotationSettings.RolloutHold"/>); complete revokes it now.
+    /// </summary>
+    public async Task<RolloutAnswer> RolloutAsync(SecretAddress address, long version, bool complete, CancellationToken cancellationToken)
+    {
+        var state = await rotations.GetAsync(address, cancellationToken).ConfigureAwait(false);
+        if (state is not { Status: RotationStatus.Finished, RevokePreviousAt: { } due } || state.PendingVersion != version)
+        {
+            return new RolloutAnswer("none", null);
+        }
+
+        if (complete)
+        {
+            await RevokePreviousAsync(state, cancellationToken).ConfigureAwait(false);
+            return new RolloutAnswer("revoked", null);
+        }
+
+        var hold = time.GetUtcNow() + RotationSettings.RolloutHold;
+        var revokeAt = hold > due ? hold : due;
+        await rotations.SetPreviousRevocationAsync(address, state.Token, revokeAt, cancellationToken).ConfigureAwait(false);
+        RotationLog.RevocationHeld(logger, address.Namespace, address.Name, version);
+        return new RolloutAnswer("held", revokeAt);
+    }
+
     /// <summary>Revokes the previous credential of a finished rotation on the target system.</summary>
     public async Task RevokePreviousAsync(RotationState state, CancellationToken cancellationToken)
     {

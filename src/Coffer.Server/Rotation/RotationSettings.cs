@@ -19,6 +19,9 @@ internal sealed class RotationSettings(IRotationObjectStore objects)
 
     public static readonly TimeSpan DefaultRevokePreviousAfter = TimeSpan.FromHours(1);
 
+    /// <summary>Once the operator says a rollout started, the previous credential waits this long at most for it to complete.</summary>
+    public static readonly TimeSpan RolloutHold = TimeSpan.FromHours(24);
+
     private static readonly string[] Rotators = ["generate", "webhook", "postgres"];
 
     public async Task<RotationPolicyDocument?> GetSecretPolicyAsync(SecretAddress address, CancellationToken cancellationToken) =>

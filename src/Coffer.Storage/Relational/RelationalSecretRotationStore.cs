@@ -166,6 +166,21 @@ internal sealed class RelationalSecretRotationStore(IRelationalDatabase database
             },
             cancellationToken);
 
+    public Task<bool> SetPreviousRevocationAsync(SecretAddress address, string token, DateTimeOffset revokeAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = Command(
+                        connection,
+                        transaction,
+                        "UPDATE secret_rotations SET revoke_previous_at = @at WHERE namespace = @ns AND name = @name AND token = @token AND revoke_previous_at IS NOT NULL;",
+                        address)
+                    .With("token", token)
+                    .With("at", revokeAt);
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
+
     public Task ClearPreviousRevocationAsync(SecretAddress address, string token, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction, ct) =>

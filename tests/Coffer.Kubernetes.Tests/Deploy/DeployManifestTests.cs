@@ -209,6 +209,7 @@ public sealed class DeployManifestTests
 
         await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "2" });
         await OperatorWorld.EventuallyAsync(() => controller.Reload.Restarts == 4 && controller.Reload.IsIdle, "all four kinds restarted, Argo Rollout included");
+        await OperatorWorld.EventuallyAsync(() => world.Api.Calls.Any(c => c.Method == "GET" && c.Path.EndsWith("/rollouts/w", StringComparison.Ordinal)), "the rollouts followed");
         var edited = world.NativeSecret("team-a", "db")!;
         edited["data"]!["v"] = "eA==";
         world.Api.Put(FakeKubernetesApi.Core, "secrets", "team-a", edited);

@@ -13,8 +13,8 @@ namespace Coffer.Kubernetes.Tests.Operator;
 /// <summary>
 /// A real Coffer dev server that trusts a test cluster's service-account tokens, the fake Kubernetes API, and the
 /// operator between them, logged in as system:serviceaccount:coffer-system:coffer-operator. Coffer login roles
-/// team-a and team-b each read and watch only their own Coffer namespace, and unseal SealedSecrets there; team-c may
-/// read but not watch, nor unseal.
+/// team-a and team-b each read and watch only their own Coffer namespace, unseal SealedSecrets and report rollouts
+/// there; team-c may read but not watch, unseal or report.
 /// </summary>
 internal sealed class OperatorWorld : IAsyncDisposable
 {
@@ -31,6 +31,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
         - apiGroups: [""]
           resources: ["sealedsecrets"]
           verbs: ["unseal"]
+        - apiGroups: [""]
+          resources: ["secrets/rollout"]
+          verbs: ["update"]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -42,6 +45,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
         - apiGroups: [""]
           resources: ["sealedsecrets"]
           verbs: ["unseal"]
+        - apiGroups: [""]
+          resources: ["secrets/rollout"]
+          verbs: ["update"]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -63,13 +69,16 @@ internal sealed class OperatorWorld : IAsyncDisposable
         Coffer = coffer;
         Root = root;
         Api = api;
-        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests)) { BaseAddress = coffer.Address };
+        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests, RolloutReports)) { BaseAddress = coffer.Address };
     }
 
     public RunningServer Coffer { get; }
 
     /// <summary>Path and query of every request the operator sent to Coffer.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> CofferRequests { get; } = new();
+
+    /// <summary>The bodies of the rollout reports the operator sent to Coffer.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Path, JsonObject Body)> RolloutReports { get; } = new();
 
     /// <summary>Talks to Coffer as root, for the tests' own writes.</summary>
     public HttpClient Root { get; }
@@ -250,12 +259,18 @@ internal sealed class OperatorWorld : IAsyncDisposable
         return JsonNode.Parse(body) as JsonObject ?? [];
     }
 
-    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests) : DelegatingHandler(new SocketsHttpHandler())
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests, System.Collections.Concurrent.ConcurrentQueue<(string Path, JsonObject Body)> rollouts) : DelegatingHandler(new SocketsHttpHandler())
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            requests.Enqueue(request.RequestUri!.PathAndQuery);
-            return base.SendAsync(request, cancellationToken);
+            var path = request.RequestUri!.PathAndQuery;
+            requests.Enqueue(path);
+            if (path.EndsWith("/rollout", StringComparison.Ordinal) && request.Content is not null)
+            {
+                rollouts.Enqueue((path, JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))!.AsObject()));
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 }

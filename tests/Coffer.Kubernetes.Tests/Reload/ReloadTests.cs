@@ -86,6 +86,49 @@ public sealed class ReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restart_ReportsTheRolloutToCoffer_StartedThenCompleteOnlyOnceRolledOut()
+    {
+        world.Api.Put(FakeKubernetesApi.Apps, "deployments", "team-a", Workload("web", EnvFrom("db")));
+        var controller = await SyncedAsync("v0");
+
+        var version = await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["password"] = "v1" });
+        await OperatorWorld.EventuallyAsync(() => Reports("Started").Count == 1, "rollout started reported");
+        var followed = world.Api.Calls.Count(c => c.Method == "GET" && c.Path == "/apis/apps/v1/namespaces/team-a/deployments/web");
+        await OperatorWorld.EventuallyAsync(
+            () => world.Api.Calls.Count(c => c.Method == "GET" && c.Path == "/apis/apps/v1/namespaces/team-a/deployments/web") > followed,
+            "the deployment read again while it rolls out");
+        var completeTooEarly = Reports("Complete").Count;
+
+        var web = world.Api.Get(FakeKubernetesApi.Apps, "deployments", "team-a", "web")!;
+        web["status"] = new JsonObject { ["observedGeneration"] = web["metadata"]!["generation"]!.DeepClone(), ["replicas"] = 1, ["updatedReplicas"] = 1, ["availableReplicas"] = 1 };
+        world.Api.Put(FakeKubernetesApi.Apps, "deployments", "team-a", web);
+
+        await OperatorWorld.EventuallyAsync(() => Reports("Complete").Count == 1, "rollout complete reported");
+        var started = Reports("Started").Single();
+        Assert.Equal(0, completeTooEarly);
+        Assert.Equal("/v1/namespaces/team-a/rotation/secrets/db/rollout", started.Path);
+        Assert.Equal(version, started.Body["version"]!.GetValue<long>());
+        Assert.Equal(["Deployment/team-a/web"], started.Body["workloads"]!.AsArray().Select(w => w!.GetValue<string>()));
+        await OperatorWorld.EventuallyAsync(() => controller.FollowedRollouts == 0, "no rollout left to follow");
+    }
+
+    [Fact]
+    public async Task Restart_NoWorkloadUsesTheSecret_ReportsNothing_SoCofferKeepsItsGracePeriod()
+    {
+        world.Api.Put(FakeKubernetesApi.Apps, "deployments", "team-a", Workload("web", EnvFrom("other")));
+        var controller = await SyncedAsync("v0");
+        var flushes = controller.Reload.Flushes;
+
+        await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["password"] = "v1" });
+
+        await OperatorWorld.EventuallyAsync(() => controller.Reload.Flushes > flushes && controller.Reload.IsIdle, "the namespace's restart pass");
+        Assert.Empty(world.RolloutReports);
+    }
+
+    private List<(string Path, JsonObject Body)> Reports(string state) =>
+        [.. world.RolloutReports.Where(r => r.Body["state"]!.GetValue<string>() == state)];
+
+    [Fact]
     public async Task UnrelatedSecretChange_RestartsNothing()
     {
         world.Api.Put(FakeKubernetesApi.Apps, "deployments", "team-a", Workload("web", EnvFrom("db")));

@@ -163,6 +163,62 @@ public sealed class RotationApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollout_StartedHoldsThePreviousCredentialPastTheGrace_CompleteRevokesItAtOnce()
+    {
+        using (await server.PutJsonAsync(Rotation, $$"""{"rotator":"webhook","webhook":{"url":"{{webhook.Url}}"},"revokePreviousAfter":"2h","generate":[{"kind":"password","key":"password"}]}"""))
+        {
+        }
+
+        await server.PostJsonAsync($"{Rotation}/rotate", "{}");
+        var started = await server.PostJsonAsync($"{Rotation}/rollout", """{"version":2,"state":"Started","workloads":["Deployment/team-a/web"]}""");
+        clock.Advance(TimeSpan.FromHours(3));
+        await Scheduler.RunOnceAsync(CancellationToken.None);
+        var revokesWhileRolling = webhook.Count("revoke");
+
+        var complete = await server.PostJsonAsync($"{Rotation}/rollout", """{"version":2,"state":"Complete"}""");
+        var again = await server.PostJsonAsync($"{Rotation}/rollout", """{"version":2,"state":"Complete"}""");
+
+        Assert.Equal("held", (string?)started["revocation"]);
+        Assert.Equal(0, revokesWhileRolling);
+        Assert.Equal("revoked", (string?)complete["revocation"]);
+        Assert.Equal(1, webhook.Count("revoke"));
+        Assert.Equal("none", (string?)again["revocation"]);
+        Assert.Null((await server.GetJsonAsync(Rotation))["revokePreviousAt"]);
+    }
+
+    [Fact]
+    public async Task Rollout_OfAnotherVersion_OrWithoutARotation_ChangesNothing()
+    {
+        using (await server.PutJsonAsync(Rotation, $$"""{"rotator":"webhook","webhook":{"url":"{{webhook.Url}}"},"revokePreviousAfter":"2h","generate":[{"kind":"password","key":"password"}]}"""))
+        {
+        }
+
+        var before = await server.PostJsonAsync($"{Rotation}/rollout", """{"version":2,"state":"Complete"}""");
+        await server.PostJsonAsync($"{Rotation}/rotate", "{}");
+        var due = (string?)(await server.GetJsonAsync(Rotation))["revokePreviousAt"];
+        var stale = await server.PostJsonAsync($"{Rotation}/rollout", """{"version":1,"state":"Complete"}""");
+
+        Assert.Equal("none", (string?)before["revocation"]);
+        Assert.Equal("none", (string?)stale["revocation"]);
+        Assert.Equal(0, webhook.Count("revoke"));
+        Assert.Equal(due, (string?)(await server.GetJsonAsync(Rotation))["revokePreviousAt"]);
+    }
+
+    [Theory]
+    [InlineData("""{"version":0,"state":"Started"}""")]
+    [InlineData("""{"version":2,"state":"Done"}""")]
+    [InlineData("""{"version":"2","state":"Started"}""")]
+    [InlineData("""{"version":2}""")]
+    [InlineData("""{"version":2,"state":"Started","extra":1}""")]
+    [InlineData("""not json""")]
+    public async Task Rollout_BadReport_Answers400(string body)
+    {
+        using var response = await server.SendJsonAsync(HttpMethod.Post, $"{Rotation}/rollout", body);
+
+        await TestServer.AssertErrorAsync(response, 400);
+    }
+
+    [Fact]
     public async Task Scheduler_RotatesWhenDue_AndCountsOverdue()
     {
         using (await server.PutJsonAsync(Rotation, GeneratePolicy))
