@@ -18,7 +18,8 @@ namespace Coffer.Kubernetes.Tests.FakeApi;
 /// An in-process Kubernetes API server on a real Kestrel port, built from the API reference's JSON shapes: namespaced
 /// CRUD with resourceVersion and 409 conflicts, generateName, label-selector lists, watch streams (resumable from a
 /// resourceVersion), JSON merge patch, strategic merge patch as far as maps go (lists are replaced, which is all the
-/// operator's one-annotation patches need), and status subresources for custom resources.
+/// operator's one-annotation patches need), status subresources for custom resources, and the TokenReview and
+/// service-account JWKS endpoints Coffer's Kubernetes login calls (the Server tests link this folder).
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
 {
@@ -52,6 +53,12 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private FakeKubernetesApi(WebApplication app) => this.app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The TokenReview API, for Coffer's Kubernetes login.</summary>
+    public TokenReviewEndpoint TokenReviews { get; } = new();
+
+    /// <summary>The service-account issuer's key set, served at <c>/openid/v1/jwks</c> as the API server does; 404 while null.</summary>
+    public string? Jwks { get; set; }
 
     /// <summary>Raised under the fake's lock after every stored change (the latency benchmark times writes by it).</summary>
     public event Action<WatchEvent>? Published;
@@ -168,6 +175,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         lock (gate)
         {
             calls.Add(new RecordedCall(context.Request.Method, "/" + path, context.Request.ContentType, context.Request.QueryString.Value ?? string.Empty));
+        }
+
+        if (path == TokenReviewEndpoint.Path && HttpMethods.IsPost(context.Request.Method))
+        {
+            await (await TokenReviews.ReviewAsync(context)).ExecuteAsync(context);
+            return;
+        }
+
+        if (path == "openid/v1/jwks" && HttpMethods.IsGet(context.Request.Method))
+        {
+            await (Jwks is { } jwks ? Results.Text(jwks, "application/jwk-set+json") : Results.NotFound()).ExecuteAsync(context);
+            return;
         }
 
         var segments = path.Split('/');

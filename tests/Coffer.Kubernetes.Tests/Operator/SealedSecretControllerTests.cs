@@ -157,6 +157,39 @@ public sealed class SealedSecretControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Operator_WatchDropped_ResumesAndFollowsLaterChanges()
+    {
+        await world.StartOperatorAsync();
+        Apply("team-a", Seal("team-a", "db", new() { ["password"] = password }));
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "password") == password, "first value");
+
+        world.Api.DropWatches();
+        var next = password + "-2";
+        Apply("team-a", Seal("team-a", "db", new() { ["password"] = next }));
+        Apply("team-b", Seal("team-b", "api", new() { ["password"] = password }));
+
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "password") == next, "value resealed after the drop");
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-b", "api"), "password") == password, "SealedSecret added after the drop");
+    }
+
+    [Fact]
+    public async Task Operator_OwnedSecretDeletedOrEdited_RestoredAtResync()
+    {
+        await world.StartOperatorAsync(resync: TimeSpan.FromMilliseconds(200));
+        Apply("team-a", Seal("team-a", "db", new() { ["password"] = password }));
+        Apply("team-a", Seal("team-a", "api", new() { ["password"] = password }));
+        await OperatorWorld.EventuallyAsync(() => world.NativeSecret("team-a", "db") is not null && world.NativeSecret("team-a", "api") is not null, "both Secrets");
+
+        world.Api.Delete(FakeKubernetesApi.Core, "secrets", "team-a", "db");
+        var edited = world.NativeSecret("team-a", "api")!;
+        edited["data"]!["password"] = Convert.ToBase64String("hunter2"u8);
+        world.Api.Put(FakeKubernetesApi.Core, "secrets", "team-a", edited);
+
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "db"), "password") == password, "deleted Secret recreated");
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "api"), "password") == password, "edited Secret restored");
+    }
+
+    [Fact]
     public async Task Operator_KubesealSealedSecret_Unsealed()
     {
         // Sealed by @linode/kubeseal-encrypt (an implementation we did not write) with Coffer's certificate, namespace-wide.

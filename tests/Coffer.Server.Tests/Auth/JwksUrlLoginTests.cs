@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Tests.Auth.Jwt;
 using Coffer.Server.Tests.Hosting;
-using Coffer.Server.Tests.Kubernetes;
+using Coffer.Kubernetes.Tests.FakeApi;
 
 namespace Coffer.Server.Tests.Auth;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Tests.Hosting;
-using Coffer.Server.Tests.Kubernetes;
+using Coffer.Kubernetes.Tests.FakeApi;
 
 namespace Coffer.Server.Tests.Auth;
 
@@ -33,24 +33,24 @@ public sealed class TokenReviewLoginTests : IAsyncLifetime
     [Fact]
     public async Task Login_ClusterVouchesForToken_IssuesTokenForTheServiceAccount()
     {
-        cluster.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts", "system:serviceaccounts:shop"], ["coffer"]);
+        cluster.TokenReviews.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts", "system:serviceaccounts:shop"], ["coffer"]);
 
         var issued = await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
 
         Assert.Equal("system:serviceaccount:shop:api", (string?)issued["user"]);
-        Assert.Equal("opaque-sa-token", (string?)cluster.Requests.Single().Body!["spec"]!["token"]);
+        Assert.Equal("opaque-sa-token", (string?)cluster.TokenReviews.Requests.Single().Body!["spec"]!["token"]);
     }
 
     [Fact]
     public async Task Login_ReviewerTokenRotatedOnDisk_NextReviewSendsTheNewOne()
     {
-        cluster.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts"], ["coffer"]);
+        cluster.TokenReviews.AddToken("opaque-sa-token", "system:serviceaccount:shop:api", ["system:serviceaccounts"], ["coffer"]);
 
         await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
         await File.WriteAllTextAsync(reviewerTokenPath, "reviewer-token-2\n");
         await server.PostJsonAsync("/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
 
-        Assert.Equal(["Bearer reviewer-token-1", "Bearer reviewer-token-2"], cluster.Requests.Select(r => r.Authorization));
+        Assert.Equal(["Bearer reviewer-token-1", "Bearer reviewer-token-2"], cluster.TokenReviews.Requests.Select(r => r.Authorization));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class TokenReviewLoginTests : IAsyncLifetime
     [Fact]
     public async Task Login_ClusterDown_Is503()
     {
-        cluster.FailRequests = true;
+        cluster.TokenReviews.FailRequests = true;
 
         using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/auth/kubernetes/login", """{"role":"apps","jwt":"opaque-sa-token"}""");
 
@@ -74,7 +74,7 @@ public sealed class TokenReviewLoginTests : IAsyncLifetime
     [Fact]
     public async Task Login_AccountOfAnotherNamespace_Is403()
     {
-        cluster.AddToken("other-token", "system:serviceaccount:billing:api", ["system:serviceaccounts"], ["coffer"]);
+        cluster.TokenReviews.AddToken("other-token", "system:serviceaccount:billing:api", ["system:serviceaccounts"], ["coffer"]);
 
         using var response = await server.SendJsonAsync(HttpMethod.Post, "/v1/auth/kubernetes/login", """{"role":"apps","jwt":"other-token"}""");
 

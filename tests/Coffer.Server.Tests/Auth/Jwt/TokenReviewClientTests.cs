@@ -1,6 +1,6 @@
 using Coffer.Core.Errors;
 using Coffer.Server.Auth.Jwt;
-using Coffer.Server.Tests.Kubernetes;
+using Coffer.Kubernetes.Tests.FakeApi;
 
 namespace Coffer.Server.Tests.Auth.Jwt;
 
@@ -16,7 +16,7 @@ public sealed class TokenReviewClientTests : IAsyncLifetime
     {
         api = await FakeKubernetesApi.StartAsync();
         http = new HttpClient { BaseAddress = api.BaseAddress };
-        api.AddToken(
+        api.TokenReviews.AddToken(
             Token,
             "system:serviceaccount:payments:api",
             ["system:serviceaccounts", "system:serviceaccounts:payments", "system:authenticated"],
@@ -43,7 +43,7 @@ public sealed class TokenReviewClientTests : IAsyncLifetime
     {
         await new TokenReviewClient(http).ReviewAsync(Token, ["coffer", "other"], CancellationToken.None);
 
-        var request = Assert.Single(api.Requests);
+        var request = Assert.Single(api.TokenReviews.Requests);
         Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
         var body = request.Body!.AsObject();
         Assert.Equal("authentication.k8s.io/v1", body["apiVersion"]!.GetValue<string>());
@@ -80,7 +80,7 @@ public sealed class TokenReviewClientTests : IAsyncLifetime
     public async Task ReviewAsync_ServerNotAudienceAware_ThrowsUnauthenticated()
     {
         // Authenticated without confirming our audience proves only that the token is good for the API server itself.
-        api.IgnoreAudiences = true;
+        api.TokenReviews.IgnoreAudiences = true;
 
         var error = await Assert.ThrowsAsync<CofferException>(
             async () => await new TokenReviewClient(http).ReviewAsync(Token, ["vault"], CancellationToken.None));
@@ -92,14 +92,14 @@ public sealed class TokenReviewClientTests : IAsyncLifetime
     [Fact]
     public async Task ReviewAsync_ServerError_ThrowsUnavailable()
     {
-        api.FailRequests = true;
+        api.TokenReviews.FailRequests = true;
 
         var error = await Assert.ThrowsAsync<CofferException>(
             async () => await new TokenReviewClient(http).ReviewAsync(Token, Audiences, CancellationToken.None));
 
         Assert.Equal(ErrorKind.Unavailable, error.Kind);
         Assert.Equal("TokenReviewUnavailable", error.Reason);
-        Assert.Single(api.Requests);
+        Assert.Single(api.TokenReviews.Requests);
     }
 
     [Fact]

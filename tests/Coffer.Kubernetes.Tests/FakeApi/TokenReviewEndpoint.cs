@@ -1,68 +1,34 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace Coffer.Server.Tests.Kubernetes;
+namespace Coffer.Kubernetes.Tests.FakeApi;
 
 /// <summary>
-/// A real HTTP server that answers the TokenReview API with the shapes of the Kubernetes API reference,
-/// so that clients are tested over the wire rather than against a mocked handler.
+/// The fake API server's TokenReview API (<c>POST /apis/authentication.k8s.io/v1/tokenreviews</c>), with the shapes of
+/// the Kubernetes API reference, so that Coffer's Kubernetes login is tested over the wire rather than against a mocked handler.
 /// </summary>
-internal sealed class FakeKubernetesApi : IAsyncDisposable
+internal sealed class TokenReviewEndpoint
 {
-    private const string TokenReviewPath = "/apis/authentication.k8s.io/v1/tokenreviews";
-    private readonly WebApplication app;
+    public const string Path = "apis/authentication.k8s.io/v1/tokenreviews";
+
     private readonly ConcurrentDictionary<string, FakeUser> users = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
 
-    private FakeKubernetesApi(WebApplication app) => this.app = app;
-
-    /// <summary>The server's root, ending in a slash as HttpClient.BaseAddress needs.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
-
-    /// <summary>When set, every request gets a 500 with a Kubernetes Status body.</summary>
+    /// <summary>When set, every token review gets a 500 with a Kubernetes Status body.</summary>
     public bool FailRequests { get; set; }
 
     /// <summary>When set, the server behaves like one without audience support: it authenticates known tokens and returns no audiences.</summary>
     public bool IgnoreAudiences { get; set; }
 
+    /// <summary>The token reviews received, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. requests];
-
-    /// <summary>The service-account issuer's key set, served at <c>/openid/v1/jwks</c> as the API server does; 404 while null.</summary>
-    public string? Jwks { get; set; }
-
-    public static async Task<FakeKubernetesApi> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeKubernetesApi(app);
-        app.MapPost(TokenReviewPath, (Delegate)fake.ReviewAsync);
-        app.MapGet("/openid/v1/jwks", () => fake.Jwks is { } jwks ? Results.Text(jwks, "application/jwk-set+json") : Results.NotFound());
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        fake.BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        return fake;
-    }
 
     /// <summary>Makes <paramref name="token"/> authenticate as <paramref name="userName"/> for the given audiences.</summary>
     public void AddToken(string token, string userName, IReadOnlyList<string> groups, IReadOnlyList<string> audiences) =>
         users[token] = new FakeUser(userName, groups, audiences);
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
-
-    private async Task<IResult> ReviewAsync(HttpContext context)
+    public async Task<IResult> ReviewAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         requests.Enqueue(new RecordedRequest(context.Request.Headers.ContentType.ToString(), body, context.Request.Headers.Authorization.ToString()));

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Coffer.Server.Tests.Kubernetes;
+namespace Coffer.Kubernetes.Tests.FakeApi;
 
-/// <summary>A request as the fake API server received it.</summary>
+/// <summary>A TokenReview request as the fake API server received it.</summary>
 internal sealed record RecordedRequest(string ContentType, JsonNode? Body, string? Authorization = null);
