@@ -160,6 +160,8 @@ public static class CofferServer
             options.Audit ? Path.Combine(auditDirectory, "audit.log") : null));
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
+        services.AddSingleton(sp => new Hosting.BackgroundLeadership(options.PostgresConnectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Hosting.BackgroundLeadership>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Hosting.BackgroundLeadership>());
         AddRotation(services, storage);
         services.AddSingleton<SealingKeyStore>();
         services.AddSingleton(storage.Changes);

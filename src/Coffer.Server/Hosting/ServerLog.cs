@@ -53,4 +53,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(17, LogLevel.Warning, "The change log could not be pruned ({ExceptionType}); trying again at the next pass")]
     public static partial void ChangeLogPruneFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(18, LogLevel.Information, "This replica {Change} the background work lock (rotation schedule, lease expiry)")]
+    public static partial void LeadershipChanged(ILogger logger, string change);
 }

@@ -4,8 +4,8 @@ using Coffer.Server.Seal;
 
 namespace Coffer.Server.Leases;
 
-/// <summary>Revokes expired leases on every replica's timer; a lease is marked revoked only once its role is gone, so a failure retries.</summary>
-internal sealed class LeaseExpiry(DynamicCredentials credentials, SealState seal, TimeProvider time, ILogger<LeaseExpiry> logger) : BackgroundService
+/// <summary>Revokes expired leases on the background leader's timer; a lease is marked revoked only once its role is gone, so a failure retries.</summary>
+internal sealed class LeaseExpiry(DynamicCredentials credentials, SealState seal, Hosting.BackgroundLeadership leadership, TimeProvider time, ILogger<LeaseExpiry> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -29,6 +29,11 @@ internal sealed class LeaseExpiry(DynamicCredentials credentials, SealState seal
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            if (!leadership.IsLeader)
+            {
+                continue;
+            }
+
             try
             {
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);

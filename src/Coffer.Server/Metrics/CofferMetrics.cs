@@ -37,11 +37,13 @@ internal sealed class CofferMetrics
         var auditFailures = factory.CreateCounter("coffer_audit_sink_failures_total", "Audit writes that no sink took; each refused its requests.");
         var auditPending = factory.CreateGauge("coffer_audit_pending_entries", "Audit entries waiting to be written (the audit queue depth).");
         var overdue = factory.CreateGauge("coffer_secrets_rotation_overdue", "Secrets past their rotation due date, as of the rotation scheduler's last pass.");
+        var leader = factory.CreateGauge("coffer_background_leader", "1 on the replica that runs scheduled background work (rotation, lease expiry), else 0.");
         Registry.AddBeforeCollectCallback(() =>
         {
             sealedGauge.Set(seal.IsSealed ? 1 : 0);
             kekAge.Set(KeyAge(seal, time));
             overdue.Set(services.GetService<RotationMetrics>()?.Overdue ?? 0);
+            leader.Set(services.GetService<Hosting.BackgroundLeadership>()?.IsLeader == true ? 1 : 0);
             if (services.GetService<AuditLog>() is { } audit)
             {
                 auditEntries.IncTo(audit.Count);

@@ -23,6 +23,7 @@ internal sealed class RotationScheduler(
     RotationMetrics metrics,
     RotationHttp http,
     SealState seal,
+    Hosting.BackgroundLeadership leadership,
     TimeProvider time,
     ILogger<RotationScheduler> logger) : BackgroundService
 {
@@ -77,6 +78,12 @@ internal sealed class RotationScheduler(
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            // One replica runs the schedule; the others stand by to take the lock if it dies.
+            if (!leadership.IsLeader)
+            {
+                continue;
+            }
+
             try
             {
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);

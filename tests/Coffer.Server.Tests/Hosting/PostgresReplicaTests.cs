@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Storage.Tests.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Coffer.Server.Tests.Hosting;
@@ -22,6 +23,35 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         foreach (var folder in auditFolders)
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ThreeReplicas_ExactlyOneLeadsTheBackgroundWork_AndAnotherTakesOverWhenItStops()
+    {
+        var replicas = new List<RunningServer>();
+        for (var i = 0; i < 3; i++)
+        {
+            replicas.Add(await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None));
+        }
+
+        try
+        {
+            static Coffer.Server.Hosting.BackgroundLeadership Leadership(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>();
+            await Poll.UntilAsync(() => replicas.Count(r => Leadership(r).IsLeader) == 1, "one leader among three replicas");
+            var leader = replicas.Single(r => Leadership(r).IsLeader);
+
+            await leader.DisposeAsync();
+            replicas.Remove(leader);
+
+            await Poll.UntilAsync(() => replicas.Count(r => Leadership(r).IsLeader) == 1, "a standby took the lock after the leader stopped");
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
         }
     }
 
