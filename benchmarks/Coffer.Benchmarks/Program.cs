@@ -12,6 +12,11 @@ if (args is ["sync-latency", ..])
     return await SyncLatency.RunAsync(args, Console.Out, interrupt.Token).ConfigureAwait(false);
 }
 
+if (args.Contains("--postgres"))
+{
+    return await PostgresBenchmark.RunAsync(Console.Out, interrupt.Token).ConfigureAwait(false);
+}
+
 if (args.Contains("--scan"))
 {
     return await ScanComparison.RunAsync(args, Console.Out, interrupt.Token).ConfigureAwait(false);
