@@ -16,7 +16,8 @@ internal static class SnapshotCommand
         var command = new Command("snapshot", "Save the whole store to a file, or restore one into an empty store");
         var file = new Argument<string>("FILE") { Description = "The snapshot file" };
         var storage = StorageOption("--storage", "The store: sqlite:PATH (its coffer.db) or postgres:CONNECTION-STRING");
-        var save = new Command("save", "Write a consistent, checksummed snapshot of everything (values stay encrypted under the root key); mode 0600") { file, storage };
+        var auditDir = new Option<string?>("--audit-dir") { Description = "Also carry the newest signed audit checkpoint from this audit folder, to verify copied audit logs against later" };
+        var save = new Command("save", "Write a consistent, checksummed snapshot of everything (values stay encrypted under the root key); mode 0600") { file, storage, auditDir };
         runner.SetAction(save, globals, async (context, cancellationToken) =>
         {
             var path = Path.GetFullPath(context.Value(file)!);
@@ -25,30 +26,47 @@ internal static class SnapshotCommand
                 throw new CliException(CliExitCode.Conflict, $"{path} exists; snapshots are never overwritten");
             }
 
+            var location = Location(context.Value(storage)!);
+            var attachments = context.Value(auditDir) is { } audit
+                ? new Dictionary<string, byte[]> { [AuditCheckpointAttachment] = await NewestCheckpointAsync(audit, cancellationToken).ConfigureAwait(false) }
+                : null;
+
             // Written beside its final name and renamed only when complete, so a failed save leaves no partial snapshot.
             var partial = path + ".partial";
+            var created = false;
+            var moved = false;
             try
             {
                 SnapshotSummary summary;
                 await using (var output = new FileStream(partial, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
                 {
-                    summary = await StorageSnapshot.ExportAsync(Location(context.Value(storage)!), output, cancellationToken).ConfigureAwait(false);
+                    created = true;
+                    summary = await StorageSnapshot.ExportAsync(location, output, attachments, cancellationToken).ConfigureAwait(false);
                     output.Flush(flushToDisk: true);
                 }
 
                 File.Move(partial, path);
+                moved = true;
                 await context.Output.WriteLineAsync($"snapshot saved to {path}: {Describe(summary)}").ConfigureAwait(false);
                 return CliExitCode.Ok;
             }
             catch (SnapshotException e)
             {
-                File.Delete(partial);
                 throw new CliException(CliExitCode.Error, e.Message);
+            }
+            finally
+            {
+                // Only our own partial file: another save may be writing one of the same name.
+                if (created && !moved)
+                {
+                    File.Delete(partial);
+                }
             }
         });
 
         var target = StorageOption("--storage", "The empty store to restore into: sqlite:PATH (created if absent) or postgres:CONNECTION-STRING");
-        var restore = new Command("restore", "Load a snapshot into an empty store; a corrupted or foreign file changes nothing") { file, target };
+        var checkpointOut = new Option<string?>("--audit-checkpoint-out") { Description = "Where to write the audit checkpoint the snapshot carries (default: FILE.audit-checkpoint.json)" };
+        var restore = new Command("restore", "Load a snapshot into an empty store; a corrupted or foreign file changes nothing") { file, target, checkpointOut };
         runner.SetAction(restore, globals, async (context, cancellationToken) =>
         {
             var path = context.Value(file)!;
@@ -62,6 +80,12 @@ internal static class SnapshotCommand
             {
                 var summary = await StorageSnapshot.ImportAsync(Location(context.Value(target)!), input, cancellationToken).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"restored {Describe(summary)}; start the server on it and unseal with the original installation's unseal keys").ConfigureAwait(false);
+                if (summary.Attachments?.GetValueOrDefault(AuditCheckpointAttachment) is { } checkpoint)
+                {
+                    var checkpointPath = context.Value(checkpointOut) ?? path + ".audit-checkpoint.json";
+                    await File.WriteAllBytesAsync(checkpointPath, checkpoint, cancellationToken).ConfigureAwait(false);
+                    await context.Output.WriteLineAsync($"audit checkpoint written to {checkpointPath}: check copied audit logs with coffer audit verify FILE... --key PUB --checkpoint {checkpointPath}").ConfigureAwait(false);
+                }
                 return CliExitCode.Ok;
             }
             catch (SnapshotException e)
@@ -94,6 +118,39 @@ internal static class SnapshotCommand
             }
         });
         return command;
+    }
+
+    private const string AuditCheckpointAttachment = "audit-checkpoint.json";
+
+    /// <summary>The newest signed checkpoint in an audit folder (the current file first, then rotated ones, newest first).</summary>
+    private static async Task<byte[]> NewestCheckpointAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new CliException(CliExitCode.NotFound, $"no audit folder at {folder}");
+        }
+
+        var files = new[] { Path.Combine(folder, "audit.log") }.Concat(Directory.GetFiles(folder, "audit-*.log").OrderDescending(StringComparer.Ordinal)).Where(File.Exists);
+        foreach (var path in files)
+        {
+            string? newest = null;
+            await foreach (var line in File.ReadLinesAsync(path, cancellationToken).ConfigureAwait(false))
+            {
+                if (line.Contains("\"checkpoint\"", StringComparison.Ordinal)
+                    && System.Text.Json.Nodes.JsonNode.Parse(line)?["entry"] is System.Text.Json.Nodes.JsonObject entry
+                    && (string?)entry["kind"] == "checkpoint")
+                {
+                    newest = entry.ToJsonString();
+                }
+            }
+
+            if (newest is not null)
+            {
+                return System.Text.Encoding.UTF8.GetBytes(newest);
+            }
+        }
+
+        throw new CliException(CliExitCode.NotFound, $"no signed checkpoint in the audit logs of {folder}");
     }
 
     private static Option<string> StorageOption(string name, string description) => new(name) { Description = description, Required = true };

@@ -21,6 +21,9 @@ internal sealed class SnapshotReader(Stream input) : IDisposable
 
     public byte[] HashSoFar() => file.GetCurrentHash();
 
+    /// <summary>Adds the last line, read without hashing, to the hash after all.</summary>
+    public void Count() => file.AppendData(line.WrittenSpan);
+
     /// <summary>The next line as JSON, or null at the end of the input.</summary>
     public async Task<JsonDocument?> NextAsync(CancellationToken cancellationToken, bool hash = true)
     {

@@ -1,7 +1,8 @@
 namespace Coffer.Storage.Snapshots;
 
 /// <summary>Every table of a snapshot, in the order written; the same data gives the same summary on either backend.</summary>
-public sealed record SnapshotSummary(IReadOnlyList<SnapshotTable> Tables)
+/// <param name="Attachments">Files carried beside the tables (the newest signed audit checkpoint), by name.</param>
+public sealed record SnapshotSummary(IReadOnlyList<SnapshotTable> Tables, IReadOnlyDictionary<string, byte[]>? Attachments = null)
 {
     public long Rows(string table) => Tables.FirstOrDefault(t => t.Name == table)?.Rows ?? 0;
 

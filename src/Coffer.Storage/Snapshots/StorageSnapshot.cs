@@ -43,7 +43,11 @@ public static class StorageSnapshot
     ];
 
     /// <summary>Writes a consistent snapshot of <paramref name="from"/> (one read transaction) to <paramref name="output"/>.</summary>
-    public static async Task<SnapshotSummary> ExportAsync(StorageLocation from, Stream output, CancellationToken cancellationToken)
+    public static Task<SnapshotSummary> ExportAsync(StorageLocation from, Stream output, CancellationToken cancellationToken) =>
+        ExportAsync(from, output, null, cancellationToken);
+
+    /// <summary>As <see cref="ExportAsync(StorageLocation, Stream, CancellationToken)"/>, carrying <paramref name="attachments"/> under the same checksum.</summary>
+    public static async Task<SnapshotSummary> ExportAsync(StorageLocation from, Stream output, IReadOnlyDictionary<string, byte[]>? attachments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(from);
         await using var connection = await OpenAsync(from, cancellationToken).ConfigureAwait(false);
@@ -99,10 +103,19 @@ public static class StorageSnapshot
             }), cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var (name, content) in attachments ?? new Dictionary<string, byte[]>())
+        {
+            await WriteLineAsync(output, file, Json(w =>
+            {
+                w.WriteString("attachment", name);
+                w.WriteBase64String("content", content);
+            }), cancellationToken).ConfigureAwait(false);
+        }
+
         var checksum = Json(w => w.WriteString("checksum", Convert.ToHexStringLower(file.GetHashAndReset())));
         await output.WriteAsync(checksum, cancellationToken).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new SnapshotSummary(tables);
+        return new SnapshotSummary(tables, attachments);
     }
 
     /// <summary>
@@ -152,9 +165,21 @@ public static class StorageSnapshot
             tables.Add(await ImportTableAsync(reader, connection, transaction, to.IsPostgres, name, cancellationToken).ConfigureAwait(false));
         }
 
-        var expected = Convert.ToHexStringLower(reader.HashSoFar());
-        using (var trailer = await reader.NextAsync(cancellationToken, hash: false).ConfigureAwait(false))
+        var attachments = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        while (true)
         {
+            // Attachments count towards the checksum; the checksum line itself does not.
+            var expected = Convert.ToHexStringLower(reader.HashSoFar());
+            using var trailer = await reader.NextAsync(cancellationToken, hash: false).ConfigureAwait(false);
+            if (trailer?.RootElement.ValueKind == JsonValueKind.Object
+                && trailer.RootElement.TryGetProperty("attachment", out var attachment) && attachment.ValueKind == JsonValueKind.String
+                && trailer.RootElement.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.TryGetBytesFromBase64(out var bytes))
+            {
+                reader.Count();
+                attachments[attachment.GetString()!] = bytes;
+                continue;
+            }
+
             if (trailer?.RootElement.ValueKind != JsonValueKind.Object || !trailer.RootElement.TryGetProperty("checksum", out var checksum) || checksum.ValueKind != JsonValueKind.String)
             {
                 throw new SnapshotException("the snapshot is truncated or corrupted: its checksum line is missing");
@@ -164,6 +189,8 @@ public static class StorageSnapshot
             {
                 throw new SnapshotException("the snapshot is corrupted: its checksum does not match its contents");
             }
+
+            break;
         }
 
         if (await reader.NextAsync(cancellationToken, hash: false).ConfigureAwait(false) is not null)
@@ -177,7 +204,7 @@ public static class StorageSnapshot
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new SnapshotSummary(tables);
+        return new SnapshotSummary(tables, attachments);
     }
 
     /// <summary>

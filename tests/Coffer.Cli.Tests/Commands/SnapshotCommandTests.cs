@@ -48,7 +48,8 @@ public sealed class SnapshotCommandTests : CliServerTests, IDisposable
         }
 
         var file = Path.Combine(folder, "coffer.snapshot");
-        var save = await Cli.SucceedAsync("operator", "snapshot", "save", file, "--storage", SourceStorage);
+        var audit = Path.Combine(Server.DataDirectory, "audit");
+        var save = await Cli.SucceedAsync("operator", "snapshot", "save", file, "--storage", SourceStorage, "--audit-dir", audit);
         var restoredData = Path.Combine(folder, "restored");
         Directory.CreateDirectory(restoredData);
         var restore = await Cli.SucceedAsync("operator", "snapshot", "restore", file, "--storage", $"sqlite:{Path.Combine(restoredData, "coffer.db")}");
@@ -57,6 +58,11 @@ public sealed class SnapshotCommandTests : CliServerTests, IDisposable
         Assert.Contains("2 secrets, 6 versions", save.Output, StringComparison.Ordinal);
         Assert.Contains("2 secrets, 6 versions", restore.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("canary", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        // The checkpoint carried in the snapshot vouches for the audit log as it stood: a copy of the log must reach it.
+        var checkpoint = file + ".audit-checkpoint.json";
+        var verify = await Cli.RunAsync(["audit", "verify", .. Directory.GetFiles(audit, "audit*.log").Order(StringComparer.Ordinal), "--key", Path.Combine(audit, "audit-signing-key.pub.pem"), "--checkpoint", checkpoint, "--open"]);
+        Assert.True(File.Exists(checkpoint));
+        Assert.Equal(0, verify.ExitCode);
         await using var restored = await CofferServer.StartAsync(
             new CofferServerOptions { InsecureListen = true, Listen = "127.0.0.1:0", DataDirectory = restoredData, LogLevel = LogLevel.Warning, LogWriter = TextWriter.Null },
             TextWriter.Null,
