@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using System.Threading.Channels;
 using Coffer.Kubernetes.Reload;
 using k8s;
 using k8s.Autorest;
@@ -23,8 +22,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
 
     /// <summary>Streams that are open and caught up: only their secrets may be served from the cache.</summary>
     private readonly ConcurrentDictionary<(string Role, string Namespace), byte> liveWatches = new();
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, byte> queued = new(StringComparer.Ordinal);
+    private readonly ReconcileQueue queue = new(options.RetryDelay, time, logger);
     private readonly SecretDataHash hasher = new(options.HashKey);
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> rollouts = new();
@@ -33,9 +31,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     private int disposed;
 
     /// <summary>Reconciles finished so far; tests and the benchmark wait on it.</summary>
-    public long Reconciles => Interlocked.Read(ref reconciles);
-
-    private long reconciles;
+    public long Reconciles => queue.Reconciles;
 
     public ReloadCoordinator Reload => reload ?? throw new InvalidOperationException("the controller has not started");
 
@@ -44,7 +40,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         reload = new ReloadCoordinator(kube, hasher, options.ReloadDebounce, time, logger, stopping.Token, RolloutStartedAsync);
         var token = stopping.Token;
         running = Task.WhenAll(
-            Task.Run(() => WorkAsync(token), token),
+            Task.Run(() => queue.RunAsync(ReconcileAsync, token), token),
             Task.Run(() => WatchResourcesAsync(token), token),
             Task.Run(() => WatchSecretsAsync(token), token),
             Task.Run(() => ResyncAsync(token), token));
@@ -58,7 +54,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
-        queue.Writer.TryComplete();
+        queue.Complete();
         try
         {
             await running.ConfigureAwait(false);
@@ -182,48 +178,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         }
     }
 
-    private void Enqueue(string key)
-    {
-        if (queued.TryAdd(key, 0))
-        {
-            queue.Writer.TryWrite(key);
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var key in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            queued.TryRemove(key, out _);
-            try
-            {
-                await ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or CofferRequestFailed or JsonException or IOException)
-            {
-                OperatorLog.ReconcileFailed(logger, key, e);
-                _ = RetryLaterAsync(key, cancellationToken);
-            }
-
-            Interlocked.Increment(ref reconciles);
-        }
-    }
-
-    private async Task RetryLaterAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
-            Enqueue(key);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private void Enqueue(string key) => queue.Enqueue(key);
 
     private async Task ReconcileAsync(string key, CancellationToken cancellationToken)
     {

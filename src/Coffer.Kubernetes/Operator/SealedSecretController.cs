@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Coffer.Kubernetes.Sealing;
 using k8s;
 using k8s.Autorest;
@@ -22,21 +21,19 @@ internal sealed class SealedSecretController(IKubernetes kube, CofferConnection 
     private const string Synced = "Synced";
 
     private readonly ConcurrentDictionary<string, JsonObject> sealedSecrets = new(StringComparer.Ordinal);
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, byte> queued = new(StringComparer.Ordinal);
+    private readonly ReconcileQueue queue = new(options.RetryDelay, time, logger);
     private readonly CancellationTokenSource stopping = new();
     private Task running = Task.CompletedTask;
-    private long reconciles;
     private int disposed;
 
     /// <summary>Reconciles finished so far; tests wait on it.</summary>
-    public long Reconciles => Interlocked.Read(ref reconciles);
+    public long Reconciles => queue.Reconciles;
 
     public void Start()
     {
         var token = stopping.Token;
         running = Task.WhenAll(
-            Task.Run(() => WorkAsync(token), token),
+            Task.Run(() => queue.RunAsync(ReconcileAsync, token), token),
             Task.Run(() => WatchAsync(token), token),
             Task.Run(() => ResyncAsync(token), token));
     }
@@ -49,7 +46,7 @@ internal sealed class SealedSecretController(IKubernetes kube, CofferConnection 
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
-        queue.Writer.TryComplete();
+        queue.Complete();
         try
         {
             await running.ConfigureAwait(false);
@@ -78,48 +75,7 @@ internal sealed class SealedSecretController(IKubernetes kube, CofferConnection 
             || Text(SyncedCondition(status)?["status"]) != "True";
     }
 
-    private void Enqueue(string key)
-    {
-        if (queued.TryAdd(key, 0))
-        {
-            queue.Writer.TryWrite(key);
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var key in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            queued.TryRemove(key, out _);
-            try
-            {
-                await ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or CofferRequestFailed or JsonException or IOException)
-            {
-                OperatorLog.ReconcileFailed(logger, key, e);
-                _ = RetryLaterAsync(key, cancellationToken);
-            }
-
-            Interlocked.Increment(ref reconciles);
-        }
-    }
-
-    private async Task RetryLaterAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
-            Enqueue(key);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private void Enqueue(string key) => queue.Enqueue(key);
 
     private async Task ReconcileAsync(string key, CancellationToken cancellationToken)
     {
