@@ -108,7 +108,7 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
             }
 
             Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"no single leader among replicas {string.Join(",", candidates)} (leaders: {string.Join(",", leaders)})");
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 
