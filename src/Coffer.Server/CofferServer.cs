@@ -148,7 +148,9 @@ public static class CofferServer
         services.AddSingleton(new LoginMethods(options));
         services.AddSingleton<Coffer.Server.Auth.Jwt.JwtValidator>();
         services.AddSingleton<SealState>();
+        services.AddSingleton(storage.RewrapRequests);
         services.AddSingleton<RewrapRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RewrapRunner>());
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<IAccessAuthorizer, RbacAuthorizer>();
         services.AddSingleton<SecretOperations>();
@@ -160,7 +162,7 @@ public static class CofferServer
             options.Audit ? Path.Combine(auditDirectory, "audit.log") : null));
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton(options.AuditPolicy ?? AuditPolicy.Default);
-        services.AddSingleton(sp => new Hosting.BackgroundLeadership(options.PostgresConnectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Hosting.BackgroundLeadership>>()));
+        services.AddSingleton(sp => new Hosting.BackgroundLeadership(options.PostgresConnectionString, () => !sp.GetRequiredService<SealState>().IsSealed, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Hosting.BackgroundLeadership>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Hosting.BackgroundLeadership>());
         AddRotation(services, storage);
         services.AddSingleton<SealingKeyStore>();

@@ -31,5 +31,8 @@ public sealed class StorageBackend(
     /// <summary>Every secret change in revision order, for watchers.</summary>
     public required ISecretChangeLog Changes { get; init; }
 
+    /// <summary>The standing request to re-wrap data keys, for the replica that leads background work.</summary>
+    public required IRewrapRequests RewrapRequests { get; init; }
+
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

@@ -8,7 +8,8 @@ namespace Coffer.Server.Hosting;
 /// session-level advisory lock on a connection of its own; when that replica dies or loses its connection, the lock
 /// goes with the session and another replica takes it within <see cref="Interval"/>. On SQLite there is one server.
 /// </summary>
-internal sealed class BackgroundLeadership(string? postgresConnectionString, TimeProvider time, ILogger<BackgroundLeadership> logger) : BackgroundService
+/// <param name="canLead">False while this replica cannot do the work (sealed): it then lets the lock go, or does not ask.</param>
+internal sealed class BackgroundLeadership(string? postgresConnectionString, Func<bool> canLead, TimeProvider time, ILogger<BackgroundLeadership> logger) : BackgroundService
 {
     /// <summary>How often a follower asks for the lock, and the leader checks it still holds its session.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -35,9 +36,22 @@ internal sealed class BackgroundLeadership(string? postgresConnectionString, Tim
             {
                 try
                 {
+                    var able = canLead();
+                    if (!leader && !able)
+                    {
+                        await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     connection ??= await OpenAsync(stoppingToken).ConfigureAwait(false);
                     await using var command = connection.CreateCommand();
-                    command.CommandText = leader ? "SELECT true;" : "SELECT pg_try_advisory_lock(@key);";
+                    // A sealed leader would hold the work up: it lets the lock go for an unsealed replica to take.
+                    command.CommandText = (leader, able) switch
+                    {
+                        (true, true) => "SELECT true;",
+                        (true, false) => "SELECT NOT pg_advisory_unlock(@key);",
+                        _ => "SELECT pg_try_advisory_lock(@key);",
+                    };
                     command.Parameters.AddWithValue("key", LockKey);
                     var holds = (bool)(await command.ExecuteScalarAsync(stoppingToken).ConfigureAwait(false))!;
                     if (holds != leader)

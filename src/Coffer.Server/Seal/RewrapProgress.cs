@@ -9,4 +9,8 @@ internal sealed record RewrapProgress(
     IReadOnlyList<int> RetiredKeyIds,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error);
+    string? Error)
+{
+    /// <summary>When the standing request was made; the leading replica runs it until nothing is left.</summary>
+    public DateTimeOffset? RequestedAt { get; init; }
+}

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Coffer.Core.Errors;
 using Coffer.Core.Secrets;
 using Coffer.Crypto.Envelope;
 using Coffer.Server.Hosting;
@@ -9,17 +11,29 @@ namespace Coffer.Server.Seal;
 /// Re-wraps every data key under the current key-encryption key in batches, in the background,
 /// while reads and writes go on. It keeps no cursor: what is left is whatever storage still finds
 /// under an older key, so a restart simply carries on. Keys that nothing uses any more are retired.
+/// A request is kept in the store until a run finishes, and only the replica that leads background
+/// work runs it: a new leader, or this one after a restart, picks up a run that was cut short.
 /// </summary>
-internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvider time, ILogger<RewrapRunner> logger) : IDisposable
+internal sealed class RewrapRunner(
+    IRewrapStore store,
+    IRewrapRequests requests,
+    SealState seal,
+    BackgroundLeadership leadership,
+    TimeProvider time,
+    ILogger<RewrapRunner> logger) : BackgroundService
 {
     public const int BatchSize = 256;
+
+    /// <summary>How long a failed run waits before the standing request is tried again.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
 
     private readonly Lock stateLock = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? running;
-    private bool disposed;
+    private DateTimeOffset? failedAt;
     private RewrapProgress progress = new(false, 0, 0, 0, [], null, null, null);
 
+    /// <summary>This replica's run, if it has made one.</summary>
     public RewrapProgress Progress
     {
         get
@@ -31,21 +45,29 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
         }
     }
 
-    /// <summary>Starts a run unless one is going; <paramref name="remaining"/> is shown until the first batch counts again.</summary>
-    public RewrapProgress Start(long remaining)
+    /// <summary>Records a request in the store; this replica starts it at once if it leads, otherwise the leader does within a poll.</summary>
+    public async Task RequestAsync(CancellationToken cancellationToken)
     {
-        lock (stateLock)
+        var at = time.GetUtcNow();
+        await requests.RequestAsync(at, cancellationToken).ConfigureAwait(false);
+        if (leadership.IsLeader && !seal.IsSealed)
         {
-            if (running is { IsCompleted: false })
-            {
-                return progress;
-            }
-
-            var target = seal.Ring.Current.Id;
-            progress = new RewrapProgress(true, target, 0, remaining, [], time.GetUtcNow(), null, null);
-            running = Task.Run(() => RunAsync(stopping.Token));
-            return progress;
+            Start(at, await CountRemainingAsync(cancellationToken).ConfigureAwait(false));
         }
+    }
+
+    /// <summary>This replica's progress, or, when the leader runs it elsewhere, the standing request and what storage still has to do.</summary>
+    public async Task<RewrapProgress> StatusAsync(IReadOnlyDictionary<int, long> counts, int currentKeyId, CancellationToken cancellationToken)
+    {
+        var local = Progress;
+        if (local.Running)
+        {
+            return local;
+        }
+
+        var remaining = counts.Where(c => c.Key != currentKeyId).Sum(c => c.Value);
+        var requested = await requests.GetAsync(cancellationToken).ConfigureAwait(false);
+        return local with { Running = requested is not null, Remaining = remaining, RequestedAt = requested };
     }
 
     public async Task<long> CountRemainingAsync(CancellationToken cancellationToken)
@@ -55,34 +77,90 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
         return counts.Where(c => c.Key != current).Sum(c => c.Value);
     }
 
-    public void Dispose()
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (disposed)
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        Task? run;
+        lock (stateLock)
         {
-            return;
+            run = running;
         }
 
-        disposed = true;
-        stopping.Cancel();
-        try
+        if (run is not null)
         {
-            running?.Wait(TimeSpan.FromSeconds(5));
+            // The run records its own failure; waiting lets it end before storage closes.
+            await run.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (AggregateException)
-        {
-            // Already recorded in the progress.
-        }
-
-        stopping.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    public override void Dispose()
+    {
+        // Never disposed itself: the container may dispose this twice and stop it after, and a plain source holds nothing.
+        stopping.Cancel();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(BackgroundLeadership.Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (!leadership.IsLeader || seal.IsSealed || IsRunning || (failedAt is { } failed && time.GetUtcNow() - failed < RetryAfterFailure))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await requests.GetAsync(stoppingToken).ConfigureAwait(false) is { } requestedAt)
+                {
+                    Start(requestedAt, await CountRemainingAsync(stoppingToken).ConfigureAwait(false));
+                }
+            }
+            catch (Exception e) when (e is DbException or CofferException or InvalidOperationException)
+            {
+                // Storage is down or the store sealed in between: the next tick asks again.
+                ServerLog.RewrapFailed(logger, e is CofferException ce ? ce.Message : e.GetType().Name);
+            }
+        }
+    }
+
+    private bool IsRunning
+    {
+        get
+        {
+            lock (stateLock)
+            {
+                return running is { IsCompleted: false };
+            }
+        }
+    }
+
+    private void Start(DateTimeOffset requestedAt, long remaining)
+    {
+        lock (stateLock)
+        {
+            if (running is { IsCompleted: false })
+            {
+                return;
+            }
+
+            var target = seal.Ring.Current.Id;
+            progress = new RewrapProgress(true, target, 0, remaining, [], time.GetUtcNow(), null, null) { RequestedAt = requestedAt };
+            running = Task.Run(() => RunAsync(requestedAt, stopping.Token));
+        }
+    }
+
+    private async Task RunAsync(DateTimeOffset requestedAt, CancellationToken cancellationToken)
     {
         long done = 0;
         try
         {
+            // A rotation made on another replica must be the target here too.
+            await seal.RefreshRingAsync(cancellationToken).ConfigureAwait(false);
             var remaining = await CountRemainingAsync(cancellationToken).ConfigureAwait(false);
-            Update(p => p with { Remaining = remaining });
+            Update(p => p with { TargetKeyId = seal.Ring.Current.Id, Remaining = remaining });
             while (true)
             {
                 var ring = seal.Ring;
@@ -106,7 +184,9 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
             }
 
             var retired = await RetireUnusedAsync(cancellationToken).ConfigureAwait(false);
+            await requests.ClearAsync(requestedAt, cancellationToken).ConfigureAwait(false);
             var total = done;
+            failedAt = null;
             Update(p => p with { Running = false, Rewrapped = total, Remaining = 0, RetiredKeyIds = retired, FinishedAt = time.GetUtcNow() });
             ServerLog.RewrapFinished(logger, done, seal.Ring.Current.Id, string.Join(',', retired));
         }
@@ -114,7 +194,8 @@ internal sealed class RewrapRunner(IRewrapStore store, SealState seal, TimeProvi
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            var reason = e is Core.Errors.CofferException ce ? ce.Message : e.GetType().Name;
+            var reason = e is CofferException ce ? ce.Message : e.GetType().Name;
+            failedAt = time.GetUtcNow();
             Update(p => p with { Running = false, FinishedAt = time.GetUtcNow(), Error = reason });
             ServerLog.RewrapFailed(logger, reason);
         }

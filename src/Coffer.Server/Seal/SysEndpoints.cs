@@ -39,7 +39,7 @@ internal static class SysEndpoints
         }).RequireAccess("rotate", "keys").Produces<KeyRingStatus>();
         sys.MapPost("/keys/rewrap", async (SealState seal, RewrapRunner rewrap, IRewrapStore store, CancellationToken ct) =>
         {
-            rewrap.Start(await rewrap.CountRemainingAsync(ct).ConfigureAwait(false));
+            await rewrap.RequestAsync(ct).ConfigureAwait(false);
             return await KeysAsync(seal, rewrap, store, ct).ConfigureAwait(false);
         }).RequireAccess("rotate", "keys").Produces<KeyRingStatus>(StatusCodes.Status202Accepted);
     }
@@ -66,14 +66,11 @@ internal static class SysEndpoints
 
     private static async Task<IResult> KeysAsync(SealState seal, RewrapRunner rewrap, IRewrapStore store, CancellationToken cancellationToken)
     {
-        var ring = seal.Ring;
+        // Another replica may have rotated or retired keys since this one last looked.
+        var ring = await seal.RefreshRingAsync(cancellationToken).ConfigureAwait(false);
         var counts = await store.CountByKeyAsync(cancellationToken).ConfigureAwait(false);
         var keys = ring.Keys.Select(k => new KeyStatus(k.Id, k.CreatedAt, k.RetiredAt, k.Id == ring.Current.Id, counts.GetValueOrDefault(k.Id))).ToList();
-        var progress = rewrap.Progress;
-        if (!progress.Running)
-        {
-            progress = progress with { Remaining = counts.Where(c => c.Key != ring.Current.Id).Sum(c => c.Value) };
-        }
+        var progress = await rewrap.StatusAsync(counts, ring.Current.Id, cancellationToken).ConfigureAwait(false);
 
         return Results.Json(new KeyRingStatus(ring.Generation, ring.Current.Id, keys, progress), ApiJsonContext.Default.KeyRingStatus);
     }

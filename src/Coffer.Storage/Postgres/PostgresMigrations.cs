@@ -130,6 +130,9 @@ internal static class PostgresMigrations
             at bigint NOT NULL);
         CREATE INDEX secret_changes_by_namespace ON secret_changes (namespace, revision);
         """,
+        """
+        ALTER TABLE installation ADD COLUMN rewrap_requested_at bigint;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -19,6 +19,7 @@ public static class PostgresStorage
             database)
         {
             Changes = new Relational.RelationalSecretChangeLog(database),
+            RewrapRequests = new Relational.RelationalRewrapRequests(database),
         };
     }
 }

@@ -127,6 +127,9 @@ internal static class SqliteMigrations
             at INTEGER NOT NULL);
         CREATE INDEX secret_changes_by_namespace ON secret_changes (namespace, revision);
         """,
+        """
+        ALTER TABLE installation ADD COLUMN rewrap_requested_at INTEGER;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -21,6 +21,7 @@ public static class SqliteStorage
             database)
         {
             Changes = new Relational.RelationalSecretChangeLog(database),
+            RewrapRequests = new Relational.RelationalRewrapRequests(database),
         };
     }
 }

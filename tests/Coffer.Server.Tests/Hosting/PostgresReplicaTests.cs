@@ -27,7 +27,7 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThreeReplicas_ExactlyOneLeadsTheBackgroundWork_AndAnotherTakesOverWhenItStops()
+    public async Task ThreeReplicas_OnlyAnUnsealedOneLeads_ASealedLeaderLetsGo_AndAnotherTakesOverWhenItStops()
     {
         var replicas = new List<RunningServer>();
         for (var i = 0; i < 3; i++)
@@ -35,23 +35,124 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
             replicas.Add(await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None));
         }
 
+        var clients = replicas.Select(r => new HttpClient { BaseAddress = r.Address }).ToList();
         try
         {
-            static Coffer.Server.Hosting.BackgroundLeadership Leadership(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>();
-            await Poll.UntilAsync(() => replicas.Count(r => Leadership(r).IsLeader) == 1, "one leader among three replicas");
-            var leader = replicas.Single(r => Leadership(r).IsLeader);
+            static bool Leads(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>().IsLeader;
+            var init = await SendAsync(clients[0], HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
+            var unseal = JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() });
+            foreach (var client in clients)
+            {
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
+            }
 
+            // Only the unsealed replica can do the work, so only it may lead, however the lock race would go.
+            await SendAsync(clients[1], HttpMethod.Post, "/v1/sys/unseal", unseal, 200);
+            await Poll.UntilAsync(() => Leads(replicas[1]), "the one unsealed replica took the lock");
+            Assert.False(Leads(replicas[0]) || Leads(replicas[2]));
+
+            await SendAsync(clients[0], HttpMethod.Post, "/v1/sys/unseal", unseal, 200);
+            await SendAsync(clients[2], HttpMethod.Post, "/v1/sys/unseal", unseal, 200);
+            await SendAsync(clients[1], HttpMethod.Post, "/v1/sys/seal", null, 200);
+            await Poll.UntilAsync(() => !Leads(replicas[1]) && replicas.Count(Leads) == 1, "the sealed leader let go and one unsealed replica took over");
+            var leader = replicas.Single(Leads);
+
+            var sealedOne = replicas[1];
+            var standby = replicas.Single(r => r != leader && r != sealedOne);
             await leader.DisposeAsync();
             replicas.Remove(leader);
-
-            await Poll.UntilAsync(() => replicas.Count(r => Leadership(r).IsLeader) == 1, "a standby took the lock after the leader stopped");
+            await Poll.UntilAsync(() => Leads(standby), "the other unsealed replica took the lock after the leader stopped");
+            Assert.False(Leads(sealedOne));
         }
         finally
         {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
             foreach (var replica in replicas)
             {
                 await replica.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task LeaderLosesItsDatabaseSession_StopsLeading_AndExactlyOneReplicaLeadsAgain()
+    {
+        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        using var a = new HttpClient { BaseAddress = first.Address };
+        using var b = new HttpClient { BaseAddress = second.Address };
+        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
+        foreach (var client in new[] { a, b })
+        {
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
+        }
+
+        static bool Leads(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>().IsLeader;
+        await Poll.UntilAsync(() => Leads(first) != Leads(second), "one of two replicas leads");
+        var leader = Leads(first) ? first : second;
+
+        // The process stays up but its session is gone (a network cut, a failover, an administrator's kill).
+        await using (var admin = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1131374182 AND objid = 1701989425;",
+                admin);
+            Assert.Equal(1L, (long)(await kill.ExecuteScalarAsync())!);
+        }
+
+        await Poll.UntilAsync(() => !Leads(leader), "the old leader noticed it lost its session");
+        await Poll.UntilAsync(() => Leads(first) != Leads(second), "exactly one replica leads again");
+    }
+
+    [Fact]
+    public async Task Rewrap_RequestedThroughAFollower_RunsOnTheLeaderOnly_AndEveryReplicaSeesItFinish()
+    {
+        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        using var a = new HttpClient { BaseAddress = first.Address };
+        using var b = new HttpClient { BaseAddress = second.Address };
+        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
+        foreach (var client in new[] { a, b })
+        {
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(a, HttpMethod.Put, $"/v1/namespaces/default/secrets/s{i}", new JsonObject { ["stringData"] = new JsonObject { ["v"] = $"{i}" } }.ToJsonString(), 201);
+        }
+
+        static Coffer.Server.Hosting.BackgroundLeadership Leadership(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>();
+        await Poll.UntilAsync(() => Leadership(first).IsLeader != Leadership(second).IsLeader, "one of two replicas leads");
+        var (leader, follower, followerClient) = Leadership(first).IsLeader ? (first, second, b) : (second, first, a);
+
+        await SendAsync(followerClient, HttpMethod.Post, "/v1/sys/keys/rotate", null, 200);
+        var started = await SendAsync(followerClient, HttpMethod.Post, "/v1/sys/keys/rewrap", null, 200);
+        Assert.True(started["rewrap"]!["running"]!.GetValue<bool>());
+        Assert.NotNull(started["rewrap"]!["requestedAt"]);
+
+        JsonObject keys = null!;
+        await Poll.UntilAsync(
+            async () => !(keys = await SendAsync(followerClient, HttpMethod.Get, "/v1/sys/keys", null, 200))["rewrap"]!["running"]!.GetValue<bool>(),
+            "the leader finished the rewrap asked for through the follower");
+
+        Assert.Equal(0, keys["rewrap"]!["remaining"]!.GetValue<long>());
+        Assert.Null(keys["rewrap"]!["requestedAt"]);
+        Assert.NotNull(keys["keys"]!.AsArray().Single(k => k!["id"]!.GetValue<int>() == 1)!["retiredAt"]);
+        static Coffer.Server.Seal.RewrapProgress Run(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Seal.RewrapRunner>().Progress;
+        Assert.Null(Run(follower).StartedAt);
+        Assert.Equal(5, Run(leader).Rewrapped);
+        Assert.Equal([1], Run(leader).RetiredKeyIds);
+        for (var i = 0; i < 5; i++)
+        {
+            var read = await SendAsync(followerClient, HttpMethod.Get, $"/v1/namespaces/default/secrets/s{i}", null, 200);
+            Assert.Equal($"{i}", Encoding.UTF8.GetString(Convert.FromBase64String(read["data"]!["v"]!.GetValue<string>())));
         }
     }
 

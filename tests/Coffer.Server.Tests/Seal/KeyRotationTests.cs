@@ -95,6 +95,50 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal("v", (await server.GetSecretAsync("default", "one")).Values["k"]);
     }
 
+    [Fact]
+    public async Task Rewrap_RequestStandingWhenTheServerStopped_IsFinishedAfterARestart()
+    {
+        await using var stopped = await TestServer.StartInsecureAsync();
+        var init = await stopped.PostJsonAsync("/v1/sys/init", """{"shares":1,"threshold":1}""");
+        var key = init["keys"]![0]!.GetValue<string>();
+        await stopped.PostJsonAsync("/v1/sys/unseal", new JsonObject { ["key"] = key }.ToJsonString());
+        stopped.UseToken(init["rootToken"]!.GetValue<string>());
+        for (var i = 0; i < 3; i++)
+        {
+            await stopped.PutSecretAsync("default", $"s{i}", new Dictionary<string, string> { ["v"] = $"value-{i}" });
+        }
+
+        await stopped.PostJsonAsync("/v1/sys/keys/rotate", "{}");
+        await stopped.Server.DisposeAsync();
+
+        // A request the server took but never finished (as when it is killed mid-run) stays in the store.
+        var database = Path.Combine(stopped.DataDirectory, Coffer.Storage.Sqlite.SqliteStorage.FileName);
+        await using (var storage = await Coffer.Storage.Sqlite.SqliteStorage.OpenAsync(database, CancellationToken.None))
+        {
+            await storage.RewrapRequests.RequestAsync(TimeProvider.System.GetUtcNow(), CancellationToken.None);
+        }
+
+        var keyFile = Path.Combine(Directory.GetParent(stopped.DataDirectory)!.FullName, "unseal.key");
+        await File.WriteAllTextAsync(keyFile, key);
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var restarted = await CofferServer.StartAsync(
+            new CofferServerOptions { Listen = "127.0.0.1:0", DataDirectory = stopped.DataDirectory, InsecureListen = true, UnsealKeyFile = keyFile, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
+            TextWriter.Null,
+            CancellationToken.None);
+        using var client = new HttpClient { BaseAddress = restarted.Address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", init["rootToken"]!.GetValue<string>());
+        JsonNode keys = null!;
+        await Poll.UntilAsync(
+            async () => (keys = JsonNode.Parse(await client.GetStringAsync("/v1/sys/keys"))!)["rewrap"]!["requestedAt"] is null,
+            "the restarted server finished the standing rewrap");
+
+        Assert.Equal(0, keys["rewrap"]!["remaining"]!.GetValue<long>());
+        Assert.Equal(3, keys["rewrap"]!["rewrapped"]!.GetValue<long>());
+        Assert.NotNull(keys["keys"]!.AsArray().Single(k => k!["id"]!.GetValue<int>() == 1)!["retiredAt"]);
+        var read = JsonNode.Parse(await client.GetStringAsync("/v1/namespaces/default/secrets/s2"))!;
+        Assert.Equal("value-2", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(read["data"]!["v"]!.GetValue<string>())));
+    }
+
     private static long KeyVersions(JsonObject keys, int id) =>
         keys["keys"]!.AsArray().Single(k => k!["id"]!.GetValue<int>() == id)!["versions"]!.GetValue<long>();
 }
