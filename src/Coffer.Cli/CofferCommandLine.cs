@@ -30,6 +30,7 @@ public static class CofferCommandLine
         root.Subcommands.Add(CredsCommand.Create(runner));
         root.Subcommands.Add(ScanCommand.Create(environment, output, error));
         root.Subcommands.Add(LintCommand.Create(environment, output, error));
+        root.Subcommands.Add(MigrateCommand.Create(runner));
         root.Subcommands.Add(SealCommand.Create(runner));
         var k8s = K8sCommand.Create(output, error);
         K8sKmsCommands.AddTo(k8s, environment, output, error);

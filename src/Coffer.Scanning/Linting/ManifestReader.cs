@@ -18,24 +18,8 @@ internal static class ManifestReader
 
     public static IReadOnlyList<ManifestObject> Read(ManifestSource source)
     {
-        if (source.Text.Length > MaxChars)
-        {
-            throw new ManifestParseException($"{source.Path}: larger than {MaxChars / (1024 * 1024)} MiB; split the manifests into smaller files");
-        }
-
-        var stream = new YamlStream();
-        try
-        {
-            CheckBounds(source);
-            stream.Load(new StringReader(source.Text));
-        }
-        catch (YamlException e)
-        {
-            throw new ManifestParseException($"{source.Path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}", e);
-        }
-
         var objects = new List<ManifestObject>();
-        foreach (var document in stream.Documents)
+        foreach (var document in Load(source).Documents)
         {
             if (document.RootNode is YamlMappingNode root)
             {
@@ -67,6 +51,29 @@ internal static class ManifestReader
 
         var metadata = root.Mapping("metadata");
         objects.Add(new ManifestObject(path, root.Scalar("apiVersion") ?? string.Empty, kind, metadata.Scalar("name") ?? "(unnamed)", metadata.Scalar("namespace"), root));
+    }
+
+    /// <summary>Parses every document, refusing text that is too large, too deep or an alias bomb before building the tree.</summary>
+    /// <exception cref="ManifestParseException">The text is not YAML or breaks a bound; the message names file and line.</exception>
+    public static YamlStream Load(ManifestSource source)
+    {
+        if (source.Text.Length > MaxChars)
+        {
+            throw new ManifestParseException($"{source.Path}: larger than {MaxChars / (1024 * 1024)} MiB; split the manifests into smaller files");
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            CheckBounds(source);
+            stream.Load(new StringReader(source.Text));
+        }
+        catch (YamlException e)
+        {
+            throw new ManifestParseException($"{source.Path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}", e);
+        }
+
+        return stream;
     }
 
     /// <summary>Walks the parser's events once, sizing every anchor, so depth and alias expansion are judged before any tree is built.</summary>

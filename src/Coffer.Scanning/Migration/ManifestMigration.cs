@@ -1,0 +1,346 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Coffer.Scanning.Detection;
+using Coffer.Scanning.Kubernetes;
+using Coffer.Scanning.Linting;
+using YamlDotNet.RepresentationModel;
+
+namespace Coffer.Scanning.Migration;
+
+/// <summary>
+/// Plans moving the literal secrets of one YAML manifest into Coffer: each Secret document with data becomes a
+/// CofferSecret that rebuilds the same Secret from Coffer, and each literal secret in a container's env becomes a
+/// <c>secretKeyRef</c> to a Secret that an appended CofferSecret builds. Only those spans of text change, so the
+/// rest of the file keeps its formatting and comments.
+/// </summary>
+public static partial class ManifestMigration
+{
+    public const string CofferSecretApiVersion = "coffer.dev/v1alpha1";
+
+    /// <exception cref="ManifestParseException">The text is not YAML, or too large, deep or alias-laden to read.</exception>
+    /// <exception cref="MigrationException">A value cannot be moved whole (bad base64, an unnamed Secret, a key Coffer cannot hold).</exception>
+    public static MigrationPlan Plan(string path, string text, MigrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var stream = ManifestReader.Load(new ManifestSource(path, text));
+        var work = new PlanBuilder(path, text, options);
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                continue;
+            }
+
+            if (root.Scalar("kind") == "Secret")
+            {
+                work.AddSecret(root);
+            }
+            else
+            {
+                work.AddEnv(root);
+            }
+        }
+
+        return work.Build();
+    }
+
+    /// <summary>The text a node covers, ending at its last character (never at a trailing newline or comment the parser counts in).</summary>
+    private static int EndOf(YamlNode node, string text)
+    {
+        var end = node switch
+        {
+            YamlMappingNode { Style: not YamlDotNet.Core.Events.MappingStyle.Flow } mapping when mapping.Children.Count > 0 => EndOf(mapping.Children.Last().Value, text),
+            YamlSequenceNode { Style: not YamlDotNet.Core.Events.SequenceStyle.Flow } sequence when sequence.Children.Count > 0 => EndOf(sequence.Children[^1], text),
+            _ => (int)node.End.Index,
+        };
+        while (end > node.Start.Index && text[end - 1] is '\n' or '\r' or ' ' or '\t')
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    /// <summary>Plain when it is a DNS-style name or a known word-free token, otherwise a JSON string (valid YAML double-quoted).</summary>
+    private static string Quote(string value) => PlainSafe().IsMatch(value) ? value : JsonSerializer.Serialize(value);
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainSafe();
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex DataKey();
+
+    [GeneratedRegex(@"^(true|false|yes|no|on|off|null|y|n|~)$|^[0-9.+-]", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex AmbiguousPlain();
+
+    private sealed class PlanBuilder(string path, string text, MigrationOptions options)
+    {
+        private readonly List<(int Start, int End, string Replacement)> edits = [];
+        private readonly List<(int Start, int End)> masks = [];
+        private readonly List<MigratedSecret> secrets = [];
+        private readonly List<string> appended = [];
+        private readonly LineDetector detector = new(options.RuleSet);
+        private int replacements;
+
+        public void AddSecret(YamlMappingNode root)
+        {
+            var metadata = root.Mapping("metadata");
+            var type = root.Scalar("type") ?? "Opaque";
+            if (type == "kubernetes.io/service-account-token")
+            {
+                // Kubernetes fills these in itself; there is nothing hardcoded to move.
+                return;
+            }
+
+            var data = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var (key, value, node) in Entries(root, "data"))
+            {
+                var bytes = new byte[value.Length];
+                if (!Convert.TryFromBase64String(value.Trim(), bytes, out var written))
+                {
+                    throw new MigrationException($"{At(node)}: data.{key} is not valid base64, so it cannot be stored as it is; fix it or move it by hand");
+                }
+
+                data[key] = bytes[..written];
+            }
+
+            foreach (var (key, value, _) in Entries(root, "stringData"))
+            {
+                data[key] = Encoding.UTF8.GetBytes(value);
+            }
+
+            if (data.Count == 0)
+            {
+                return;
+            }
+
+            var name = metadata.Scalar("name") ?? throw new MigrationException($"{At(root)}: a Secret without metadata.name; name it first");
+            var declaredNamespace = metadata.Scalar("namespace");
+            var ns = declaredNamespace ?? options.DefaultNamespace;
+            var cofferName = SecretNaming.Conventional(name, AppOf(metadata));
+            secrets.Add(new MigratedSecret(ns, cofferName, type, data, $"Secret/{name}"));
+            edits.Add(((int)root.Start.Index, EndOf(root, text), CofferSecret(name, declaredNamespace, ns, cofferName, type, metadata.Mapping("labels"))));
+            replacements++;
+        }
+
+        public void AddEnv(YamlMappingNode root)
+        {
+            var metadata = root.Mapping("metadata");
+            var workload = metadata.Scalar("name");
+            var found = new List<(YamlMappingNode Item, YamlScalarNode ValueKey, YamlScalarNode Value, string Key)>();
+            var data = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            Walk(root, null, (container, item, envName, valueKey, value) =>
+            {
+                if (!IsSecret(envName, value.Value!))
+                {
+                    return;
+                }
+
+                var key = envName;
+                var bytes = Encoding.UTF8.GetBytes(value.Value!);
+                if (data.TryGetValue(key, out var other) && !other.AsSpan().SequenceEqual(bytes))
+                {
+                    // The same variable in two containers with different values keeps both.
+                    key = $"{container ?? "container"}.{envName}";
+                }
+
+                if (!DataKey().IsMatch(key))
+                {
+                    throw new MigrationException($"{At(value)}: env {envName} cannot be a Coffer key (letters, digits, '-', '_' and '.' only); rename it or move it by hand");
+                }
+
+                data[key] = bytes;
+                found.Add((item, valueKey, value, key));
+            });
+            if (found.Count == 0)
+            {
+                return;
+            }
+
+            if (workload is null)
+            {
+                throw new MigrationException($"{At(root)}: a {root.Scalar("kind") ?? "document"} without metadata.name holds literal secrets in env; name it first");
+            }
+
+            var declaredNamespace = metadata.Scalar("namespace");
+            var ns = declaredNamespace ?? options.DefaultNamespace;
+            var cofferName = SecretNaming.Conventional($"{AppOf(metadata) ?? workload}-env", null);
+            secrets.Add(new MigratedSecret(ns, cofferName, "Opaque", data, $"{root.Scalar("kind")}/{workload} env"));
+            foreach (var (item, valueKey, value, key) in found)
+            {
+                var pad = new string(' ', (int)valueKey.Start.Column - 1);
+                var reference = item.Style == YamlDotNet.Core.Events.MappingStyle.Flow
+                    ? $"valueFrom: {{secretKeyRef: {{name: {cofferName}, key: {QuoteKey(key)}}}}}"
+                    : $"valueFrom:\n{pad}  secretKeyRef:\n{pad}    name: {cofferName}\n{pad}    key: {QuoteKey(key)}";
+                edits.Add(((int)valueKey.Start.Index, EndOf(value, text), reference));
+                masks.Add(((int)value.Start.Index, EndOf(value, text)));
+                replacements++;
+            }
+
+            appended.Add(CofferSecret(cofferName, declaredNamespace, ns, cofferName, "Opaque", null));
+        }
+
+        public MigrationPlan Build()
+        {
+            var rewritten = Apply(text, edits.Select(e => (e.Start, e.End, (Func<string, string>)(_ => e.Replacement))));
+            if (appended.Count > 0)
+            {
+                var tail = new StringBuilder(rewritten);
+                if (tail.Length > 0 && tail[^1] != '\n')
+                {
+                    tail.Append('\n');
+                }
+
+                foreach (var document in appended)
+                {
+                    tail.Append("---\n").Append(document).Append('\n');
+                }
+
+                rewritten = tail.ToString();
+            }
+
+            var masked = Apply(text, masks.Select(m => (m.Start, m.End, (Func<string, string>)MaskLines)));
+            return new MigrationPlan(path, text, rewritten, masked, secrets, replacements);
+        }
+
+        private static string MaskLines(string span) => string.Join('\n', span.Split('\n').Select(l => l.Length == 0 ? l : "****"));
+
+        private static string Apply(string original, IEnumerable<(int Start, int End, Func<string, string> Change)> changes)
+        {
+            var result = new StringBuilder(original);
+            var last = int.MaxValue;
+            foreach (var (start, end, change) in changes.OrderByDescending(c => c.Start))
+            {
+                if (end > last)
+                {
+                    continue; // Nested in a span already changed (a masked value inside a replaced Secret).
+                }
+
+                result.Remove(start, end - start).Insert(start, change(original[start..end]));
+                last = start;
+            }
+
+            return result.ToString();
+        }
+
+        private string At(YamlNode node) => $"{path}:{node.Start.Line}:{node.Start.Column}";
+
+        private IEnumerable<(string Key, string Value, YamlNode Node)> Entries(YamlMappingNode root, string field)
+        {
+            var mapping = root.Child(field);
+            if (mapping is null or YamlScalarNode { Value: null or "" or "~" or "null" })
+            {
+                yield break;
+            }
+
+            if (mapping is not YamlMappingNode map)
+            {
+                throw new MigrationException($"{At(mapping)}: {field} is not a mapping");
+            }
+
+            foreach (var (keyNode, valueNode) in map.Children)
+            {
+                if (keyNode is not YamlScalarNode { Value: { } key } || valueNode is not YamlScalarNode { Value: { } value })
+                {
+                    throw new MigrationException($"{At(valueNode)}: {field} holds a value that is not a plain string");
+                }
+
+                masks.Add(((int)valueNode.Start.Index, EndOf(valueNode, text)));
+                yield return (key, value, valueNode);
+            }
+        }
+
+        private bool IsSecret(string envName, string value)
+        {
+            if (ManifestScanner.IsLiteralSecret(envName, value, options.RuleSet.Allowlist))
+            {
+                return true;
+            }
+
+            var found = new List<Finding>();
+            foreach (var line in value.Split('\n'))
+            {
+                detector.Detect(path, 1, 0, line.TrimEnd('\r'), found);
+            }
+
+            return found.Count > 0;
+        }
+
+        private static string? AppOf(YamlMappingNode? metadata)
+        {
+            var labels = metadata.Mapping("labels");
+            return labels.Scalar("app.kubernetes.io/name") ?? labels.Scalar("app") ?? labels.Scalar("app.kubernetes.io/part-of");
+        }
+
+        private static string QuoteKey(string key) => AmbiguousPlain().IsMatch(key) ? JsonSerializer.Serialize(key) : key;
+
+        /// <summary>Walks to every env list; the callback gets the container's name, the item, the variable and its value node.</summary>
+        private static void Walk(YamlNode node, string? container, Action<string?, YamlMappingNode, string, YamlScalarNode, YamlScalarNode> found)
+        {
+            switch (node)
+            {
+                case YamlMappingNode mapping:
+                    var name = mapping.Scalar("name") ?? container;
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        if (key is YamlScalarNode { Value: "env" } && value is YamlSequenceNode env)
+                        {
+                            foreach (var item in env.Children.OfType<YamlMappingNode>())
+                            {
+                                var valueKey = item.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == "value");
+                                if (item.Scalar("name") is { } envName && valueKey is not null && item.Children[valueKey] is YamlScalarNode { Value: not null } envValue)
+                                {
+                                    found(name, item, envName, valueKey, envValue);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            Walk(value, name, found);
+                        }
+                    }
+
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var child in sequence.Children)
+                    {
+                        Walk(child, container, found);
+                    }
+
+                    break;
+            }
+        }
+
+        private static string CofferSecret(string name, string? declaredNamespace, string ns, string cofferName, string type, YamlMappingNode? labels)
+        {
+            var yaml = new StringBuilder();
+            yaml.Append("apiVersion: ").Append(CofferSecretApiVersion).Append('\n');
+            yaml.Append("kind: CofferSecret\n");
+            yaml.Append("metadata:\n  name: ").Append(Quote(name)).Append('\n');
+            if (declaredNamespace is not null)
+            {
+                yaml.Append("  namespace: ").Append(Quote(declaredNamespace)).Append('\n');
+            }
+
+            var pairs = labels?.Children.Where(p => p.Key is YamlScalarNode { Value: not null } && p.Value is YamlScalarNode { Value: not null }).ToList() ?? [];
+            if (pairs.Count > 0)
+            {
+                yaml.Append("  labels:\n");
+                foreach (var (key, value) in pairs)
+                {
+                    yaml.Append("    ").Append(JsonSerializer.Serialize(((YamlScalarNode)key).Value)).Append(": ").Append(JsonSerializer.Serialize(((YamlScalarNode)value).Value)).Append('\n');
+                }
+            }
+
+            yaml.Append("spec:\n  source:\n    namespace: ").Append(Quote(ns)).Append("\n    name: ").Append(Quote(cofferName)).Append('\n');
+            yaml.Append("  target:\n    name: ").Append(Quote(name));
+            if (type != "Opaque")
+            {
+                yaml.Append("\n    type: ").Append(Quote(type));
+            }
+
+            return yaml.ToString();
+        }
+    }
+}
