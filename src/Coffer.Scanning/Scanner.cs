@@ -1,19 +1,12 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Coffer.Scanning.Detection;
-using Coffer.Scanning.Kubernetes;
 using Coffer.Scanning.Sources;
 
 namespace Coffer.Scanning;
 
-/// <summary>Scans files (on all cores), streams and diff lines; reads line by line and never keeps more of a file than a manifest needs.</summary>
+/// <summary>Scans files (on all cores), streams and diff lines; reads in chunks and never keeps more of a file than a manifest needs.</summary>
 public sealed class Scanner(ScanOptions options)
 {
-    /// <summary>Manifests larger than this are still line-scanned, but not parsed as YAML.</summary>
-    private const int MaxManifestChars = 4 * 1024 * 1024;
-
-    private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-
     /// <exception cref="FileNotFoundException">A path names neither a file nor a folder.</exception>
     public async Task<ScanResult> ScanPathsAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
     {
@@ -43,9 +36,8 @@ public sealed class Scanner(ScanOptions options)
     /// <summary>Scans a stream such as standard input, reported as <paramref name="displayPath"/>.</summary>
     public async Task<ScanResult> ScanStreamAsync(string displayPath, Stream stream, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(stream, LenientUtf8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var findings = await ScanTextAsync(displayPath, reader, bufferManifest: true, cancellationToken).ConfigureAwait(false);
-        return Finish(findings, 1, 0);
+        var findings = await TextScan.RunAsync(displayPath, stream, new LineDetector(options.RuleSet), keepManifest: true, skipBinary: false, cancellationToken).ConfigureAwait(false);
+        return Finish(findings!, 1, 0);
     }
 
     /// <summary>Scans single lines with their own paths and numbers, such as the added lines of a diff.</summary>
@@ -96,70 +88,13 @@ public sealed class Scanner(ScanOptions options)
             return null;
         }
 
-        var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // No buffer of its own: the scan reads chunks of a megabyte straight into its pooled array.
+        var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            // Binary files (a NUL byte near the start, as git judges) hold no text secrets worth the noise.
-            var head = new byte[8000];
-            var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (head.AsSpan(0, read).Contains((byte)0))
-            {
-                return null;
-            }
-
-            stream.Position = 0;
-            using var reader = new StreamReader(stream, LenientUtf8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-            var extension = Path.GetExtension(target.FullPath);
-            var manifest = extension is ".yaml" or ".yml" or ".json";
-            return await ScanTextAsync(target.DisplayPath, reader, manifest, cancellationToken).ConfigureAwait(false);
+            var manifest = Path.GetExtension(target.FullPath) is ".yaml" or ".yml" or ".json";
+            return await TextScan.RunAsync(target.DisplayPath, stream, new LineDetector(options.RuleSet), manifest, skipBinary: true, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task<List<Finding>> ScanTextAsync(string path, TextReader reader, bool bufferManifest, CancellationToken cancellationToken)
-    {
-        var detector = new LineDetector(options.RuleSet);
-        var findings = new List<Finding>();
-        var buffer = bufferManifest ? new StringBuilder() : null;
-        var interesting = false;
-        var allowedLines = new HashSet<int>();
-        var number = 0;
-        var privateKey = new PrivateKeyCollector(findings);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            number++;
-            var before = findings.Count;
-            if (!privateKey.Add(line))
-            {
-                detector.Detect(path, number, line, findings);
-                privateKey.Begin(before);
-            }
-
-            if (buffer is null)
-            {
-                continue;
-            }
-
-            if (buffer.Length + line.Length > MaxManifestChars)
-            {
-                buffer = null;
-                continue;
-            }
-
-            buffer.Append(line).Append('\n');
-            interesting |= ManifestScanner.IsInteresting(line);
-            if (line.Contains(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase))
-            {
-                allowedLines.Add(number);
-            }
-        }
-
-        if (buffer is not null && interesting)
-        {
-            ManifestScanner.Scan(path, buffer.ToString(), detector, findings);
-            findings.RemoveAll(f => allowedLines.Contains(f.Line));
-        }
-
-        return findings;
     }
 
     private ScanResult Finish(IEnumerable<Finding> findings, int scanned, int skipped)

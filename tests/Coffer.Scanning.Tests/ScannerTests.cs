@@ -97,6 +97,37 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScanPathsAsync_FileOfSeveralChunks_EveryLineNumberedAndAKeySpanningAChunkEndIsOneFinding()
+    {
+        // Lines of 64 bytes put chunk ends (every MiB) on line 16384 and 32768; secrets sit on both sides of them.
+        var filler = "var total = compute(items, count) + offset; // plain code".PadRight(62, '.');
+        var lines = Enumerable.Repeat(filler, 40_000).ToArray();
+        var secretLines = new[] { 1, 16_383, 16_384, 16_385, 32_768, 39_999 };
+        foreach (var number in secretLines)
+        {
+            lines[number - 1] = $"token = \"{Token}\"";
+        }
+
+        // A private key whose block runs across the second chunk end.
+        lines[32_760] = "-----BEGIN RSA PRIVATE KEY-----";
+        for (var i = 32_761; i < 32_770; i++)
+        {
+            lines[i] = "MIIEowIBAAKCAQEAq2bVXwQn7rJx1kz0sL9aXjvK3eJ8mYtP4uQwR6sT0nB";
+        }
+
+        lines[32_770] = "-----END RSA PRIVATE KEY-----";
+        Write("big.cs", "\uFEFF" + string.Join("\r\n", lines) + "\r\n");
+
+        var findings = (await ScanAsync(root)).Findings;
+
+        Assert.Equal(secretLines.Where(l => l is < 32_761 or > 32_771), findings.Where(f => f.RuleId == "github-pat").Select(f => f.Line));
+        var key = Assert.Single(findings, f => f.RuleId.StartsWith("private-key-", StringComparison.Ordinal));
+        Assert.Equal(32_761, key.Line);
+        Assert.EndsWith("-----END RSA PRIVATE KEY-----", key.Secret, StringComparison.Ordinal);
+        Assert.Equal(11, key.Secret.Split('\n').Length);
+    }
+
+    [Fact]
     public async Task ScanPathsAsync_MissingPath_FileNotFound() =>
         await Assert.ThrowsAsync<FileNotFoundException>(() => ScanAsync(Path.Combine(root, "nope")));
 

@@ -8,6 +8,8 @@ internal sealed class PrivateKeyCollector(List<Finding> findings)
     private int index = -1;
     private List<string> block = [];
 
+    public bool IsOpen => index >= 0;
+
     /// <summary>Called after a line was scanned: starts collecting if that line began a private key.</summary>
     public void Begin(int firstNewFinding)
     {

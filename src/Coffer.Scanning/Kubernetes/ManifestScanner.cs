@@ -12,11 +12,19 @@ public static partial class ManifestScanner
 {
     public const string EnvRuleId = "kubernetes-env-literal-secret";
 
-    /// <summary>Cheap check on a line, so only files that can hold a Secret or env list are parsed as YAML.</summary>
-    public static bool IsInteresting(string line)
+    /// <summary>Cheap check, so only text that can hold a Secret or an env list is parsed as YAML.</summary>
+    public static bool IsInteresting(string text)
     {
-        var trimmed = line.AsSpan().Trim();
-        return (trimmed.StartsWith("kind:", StringComparison.Ordinal) && trimmed.EndsWith("Secret", StringComparison.Ordinal)) || trimmed.StartsWith("env:", StringComparison.Ordinal);
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            var trimmed = line.Trim();
+            if ((trimmed.StartsWith("kind:", StringComparison.Ordinal) && trimmed.EndsWith("Secret", StringComparison.Ordinal)) || trimmed.StartsWith("env:", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Adds findings from every YAML document in <paramref name="text"/>; text that is not YAML adds none.</summary>

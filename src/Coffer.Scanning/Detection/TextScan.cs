@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.Text;
+using Coffer.Scanning.Kubernetes;
+
+namespace Coffer.Scanning.Detection;
+
+/// <summary>
+/// Scans one file or stream in chunks that end at a line break: a vectorised search over the whole chunk jumps from
+/// one keyword to the next, so only lines holding a keyword become strings and meet a regex; every other line costs
+/// nothing but the search passing over it. Manifests are also kept whole, up to a bound, for the YAML pass.
+/// </summary>
+internal sealed class TextScan
+{
+    /// <summary>Bytes read at a time; a file larger than this is scanned in pieces, never held whole (unless a manifest).</summary>
+    public const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>Manifests larger than this are still line-scanned, but not parsed as YAML.</summary>
+    public const int MaxManifestChars = 4 * 1024 * 1024;
+
+    /// <summary>A line longer than this (only possible on standard input; files are bounded by the size limit) is scanned in pieces.</summary>
+    private const int MaxLineBytes = 64 * 1024 * 1024;
+
+    /// <summary>Git's test for binary content: a NUL byte in the first 8000 bytes.</summary>
+    private const int BinaryProbeBytes = 8000;
+
+    private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private readonly string path;
+    private readonly LineDetector detector;
+    private readonly List<Finding> findings = [];
+    private readonly PrivateKeyCollector privateKey;
+    private readonly SearchValues<string>? keywords;
+    private StringBuilder? manifest;
+    private int nextLine = 1;
+
+    private TextScan(string path, LineDetector detector, bool keepManifest)
+    {
+        this.path = path;
+        this.detector = detector;
+        keywords = detector.RuleSet.AnyKeyword;
+        privateKey = new PrivateKeyCollector(findings);
+        manifest = keepManifest ? new StringBuilder() : null;
+    }
+
+    /// <summary>The findings of <paramref name="stream"/>; null when <paramref name="skipBinary"/> and it looks binary.</summary>
+    public static async Task<List<Finding>?> RunAsync(string path, Stream stream, LineDetector detector, bool keepManifest, bool skipBinary, CancellationToken cancellationToken)
+    {
+        var scan = new TextScan(path, detector, keepManifest);
+        var bytes = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var chars = Array.Empty<char>();
+        try
+        {
+            var decoder = LenientUtf8.GetDecoder();
+            var held = 0;
+            var start = -1;
+            while (true)
+            {
+                var read = await stream.ReadAtLeastAsync(bytes.AsMemory(held), bytes.Length - held, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var available = held + read;
+                if (start < 0)
+                {
+                    if (skipBinary && bytes.AsSpan(0, Math.Min(available, BinaryProbeBytes)).Contains((byte)0))
+                    {
+                        return null;
+                    }
+
+                    start = bytes.AsSpan(0, available).StartsWith("\uFEFF"u8) ? 3 : 0;
+                }
+
+                var ended = available < bytes.Length;
+                // A chunk ends after its last line break, so no line is cut.
+                var cut = ended ? available : bytes.AsSpan(start, available - start).LastIndexOf((byte)'\n') + start + 1;
+                if (cut <= start && !ended)
+                {
+                    if (bytes.Length < MaxLineBytes)
+                    {
+                        // One line longer than the chunk: read on until it ends (up to a bound) before scanning it.
+                        var larger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
+                        bytes.AsSpan(0, available).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(bytes);
+                        bytes = larger;
+                        held = available;
+                        continue;
+                    }
+
+                    cut = available;
+                }
+
+                if (chars.Length < LenientUtf8.GetMaxCharCount(cut - start))
+                {
+                    ReturnChars(chars);
+                    chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(cut - start));
+                }
+
+                var count = decoder.GetChars(bytes, start, cut - start, chars, 0, flush: ended);
+                scan.Scan(chars.AsSpan(0, count));
+                held = available - cut;
+                bytes.AsSpan(cut, held).CopyTo(bytes);
+                start = 0;
+                if (ended)
+                {
+                    break;
+                }
+            }
+
+            return scan.Finish();
+        }
+        finally
+        {
+            ReturnChars(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static void ReturnChars(char[] chars)
+    {
+        if (chars.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private void Scan(ReadOnlySpan<char> text)
+    {
+        if (manifest is not null)
+        {
+            manifest = manifest.Length + text.Length > MaxManifestChars ? null : manifest.Append(text);
+        }
+
+        var line = nextLine;
+        var counted = 0;
+        var position = ConsumeKeyBlock(text, 0, ref line, ref counted);
+        while (position < text.Length)
+        {
+            var hit = position;
+            if (keywords is not null)
+            {
+                var found = text[position..].IndexOfAny(keywords);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                hit = position + found;
+            }
+
+            var lineStart = text[..hit].LastIndexOf('\n') + 1;
+            line += text[counted..lineStart].Count('\n');
+            counted = lineStart;
+            var lineEnd = text[hit..].IndexOf('\n');
+            lineEnd = lineEnd < 0 ? text.Length : hit + lineEnd;
+            var content = text[lineStart..lineEnd];
+            var before = findings.Count;
+            detector.Detect(path, line, content.EndsWith('\r') ? content[..^1].ToString() : content.ToString(), findings);
+            privateKey.Begin(before);
+            position = ConsumeKeyBlock(text, Math.Min(lineEnd + 1, text.Length), ref line, ref counted);
+        }
+
+        nextLine = line + text[counted..].Count('\n');
+    }
+
+    /// <summary>While a private key's block is open, its lines go to the collector (they hold nothing else to scan).</summary>
+    private int ConsumeKeyBlock(ReadOnlySpan<char> text, int position, ref int line, ref int counted)
+    {
+        if (!privateKey.IsOpen)
+        {
+            return position;
+        }
+
+        line += text[counted..position].Count('\n');
+        counted = position;
+        while (privateKey.IsOpen && position < text.Length)
+        {
+            var end = text[position..].IndexOf('\n');
+            end = end < 0 ? text.Length : position + end;
+            privateKey.Add(text[position..end].ToString());
+            position = Math.Min(end + 1, text.Length);
+            if (end < text.Length)
+            {
+                line++;
+                counted = position;
+            }
+        }
+
+        return position;
+    }
+
+    private List<Finding> Finish()
+    {
+        if (manifest is not null)
+        {
+            var text = manifest.ToString();
+            if (ManifestScanner.IsInteresting(text))
+            {
+                var allowed = AllowedLines(text);
+                ManifestScanner.Scan(path, text, detector, findings);
+                findings.RemoveAll(f => allowed.Contains(f.Line));
+            }
+        }
+
+        return findings;
+    }
+
+    private static HashSet<int> AllowedLines(string text)
+    {
+        var allowed = new HashSet<int>();
+        var span = text.AsSpan();
+        var line = 1;
+        var counted = 0;
+        for (var at = span.IndexOf(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase); at >= 0;)
+        {
+            line += span[counted..at].Count('\n');
+            counted = at;
+            allowed.Add(line);
+            var next = span[(at + 1)..].IndexOf(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return allowed;
+    }
+}
