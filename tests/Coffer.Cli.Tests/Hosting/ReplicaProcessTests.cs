@@ -9,7 +9,8 @@ namespace Coffer.Cli.Tests.Hosting;
 
 /// <summary>
 /// Three <c>coffer server</c> processes on one PostgreSQL: writes through one are read through another, killing the
-/// one that holds the background lock moves the work to a survivor, and the watch stream misses no write.
+/// one that holds the background lock moves the work to a survivor (a rewrap asked of another survivor runs there),
+/// and the watch stream misses no write.
 /// </summary>
 public sealed class ReplicaProcessTests : IAsyncLifetime
 {
@@ -65,6 +66,29 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
             await PutAsync(clients[survivors[1]], "three", "3");
             Assert.Equal("3", await ReadAsync(clients[survivors[0]], "three"));
             Assert.Contains(next, survivors);
+            // Background work now runs on the new leader: a rewrap asked of the other survivor is done there.
+            var follower = survivors.Single(i => i != next);
+            using (var rotate = await clients[follower].PostAsync("/v1/sys/keys/rotate", null))
+            {
+                Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
+            }
+
+            using (var rewrap = await clients[follower].PostAsync("/v1/sys/keys/rewrap", null))
+            {
+                Assert.True(rewrap.IsSuccessStatusCode, await rewrap.Content.ReadAsStringAsync());
+            }
+
+            var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
+            JsonNode keys;
+            while ((keys = JsonNode.Parse(await clients[follower].GetStringAsync("/v1/sys/keys"))!)["rewrap"]!["requestedAt"] is not null)
+            {
+                Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the new leader did not finish the rewrap");
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(0, (long)keys["rewrap"]!["remaining"]!);
+            Assert.NotNull(keys["keys"]!.AsArray().Single(k => (int)k!["id"]! == 1)!["retiredAt"]);
+            Assert.Equal("2", await ReadAsync(clients[follower], "two"));
             var watch = await clients[survivors[1]].GetStringAsync("/v1/watch/namespaces/default/secrets?revision=0&timeoutSeconds=0");
             var written = watch.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Where(e => (string?)e["type"] == "written").Select(e => (string)e["name"]!).ToList();
             Assert.Equal(["one", "two", "three"], written);
