@@ -81,15 +81,8 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
     [Fact]
     public async Task LeaderLosesItsDatabaseSession_StopsLeading_AndExactlyOneReplicaLeadsAgain()
     {
-        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        using var a = new HttpClient { BaseAddress = first.Address };
-        using var b = new HttpClient { BaseAddress = second.Address };
-        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
-        foreach (var client in new[] { a, b })
-        {
-            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
-        }
+        await using var pair = await StartUnsealedPairAsync();
+        var (first, second, a, b) = (pair.First, pair.Second, pair.A, pair.B);
 
         static bool Leads(RunningServer server) => server.Services.GetRequiredService<Coffer.Server.Hosting.BackgroundLeadership>().IsLeader;
         await Poll.UntilAsync(() => Leads(first) != Leads(second), "one of two replicas leads");
@@ -112,16 +105,8 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Rewrap_RequestedThroughAFollower_RunsOnTheLeaderOnly_AndEveryReplicaSeesItFinish()
     {
-        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        using var a = new HttpClient { BaseAddress = first.Address };
-        using var b = new HttpClient { BaseAddress = second.Address };
-        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
-        foreach (var client in new[] { a, b })
-        {
-            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
-        }
+        await using var pair = await StartUnsealedPairAsync();
+        var (first, second, a, b) = (pair.First, pair.Second, pair.A, pair.B);
 
         for (var i = 0; i < 5; i++)
         {
@@ -204,16 +189,8 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Watch_OnOneReplica_SeesWritesMadeThroughTheOther_InRevisionOrder()
     {
-        await using var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        await using var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
-        using var a = new HttpClient { BaseAddress = first.Address };
-        using var b = new HttpClient { BaseAddress = second.Address };
-        var init = await SendAsync(a, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
-        foreach (var client in new[] { a, b })
-        {
-            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
-        }
+        await using var pair = await StartUnsealedPairAsync();
+        var (first, second, a, b) = (pair.First, pair.Second, pair.A, pair.B);
 
         using var watch = await b.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/watch/namespaces/default/secrets?timeoutSeconds=60"), HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
@@ -234,6 +211,22 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
 
         Assert.Equal(["one", "two"], seen.Select(e => e["name"]!.GetValue<string>()));
         Assert.True(seen[0]["revision"]!.GetValue<long>() < seen[1]["revision"]!.GetValue<long>());
+    }
+
+    /// <summary>Two replicas of one new installation, both unsealed, with clients that carry the root token.</summary>
+    private async Task<ReplicaPair> StartUnsealedPairAsync()
+    {
+        var first = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        var second = await CofferServer.StartAsync(Replica(), TextWriter.Null, CancellationToken.None);
+        var pair = new ReplicaPair(first, second, new HttpClient { BaseAddress = first.Address }, new HttpClient { BaseAddress = second.Address });
+        var init = await SendAsync(pair.A, HttpMethod.Post, "/v1/sys/init", """{"shares":1,"threshold":1}""", 200);
+        foreach (var client in new[] { pair.A, pair.B })
+        {
+            await SendAsync(client, HttpMethod.Post, "/v1/sys/unseal", JsonSerializer.Serialize(new { key = init["keys"]![0]!.GetValue<string>() }), 200);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", init["rootToken"]!.GetValue<string>());
+        }
+
+        return pair;
     }
 
     /// <summary>Each replica keeps its own audit log, as each pod would.</summary>
@@ -261,5 +254,16 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"{method} {path}: expected {status}, got {(int)response.StatusCode} {body}");
         return JsonNode.Parse(body)!.AsObject();
+    }
+
+    private sealed record ReplicaPair(RunningServer First, RunningServer Second, HttpClient A, HttpClient B) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            A.Dispose();
+            B.Dispose();
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+        }
     }
 }
