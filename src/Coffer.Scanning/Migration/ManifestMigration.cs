@@ -137,6 +137,12 @@ public static partial class ManifestMigration
                     return;
                 }
 
+                // An anchored or aliased value is shared with another place, so rewriting it in one would break the other.
+                if (!value.Anchor.IsEmpty || value.Start.Index < valueKey.End.Index)
+                {
+                    throw new MigrationException($"{At(valueKey)}: env {envName} takes its value through a YAML anchor or alias; move it by hand");
+                }
+
                 var key = envName;
                 var bytes = Encoding.UTF8.GetBytes(value.Value!);
                 if (data.TryGetValue(key, out var other) && !other.AsSpan().SequenceEqual(bytes))

@@ -106,7 +106,7 @@ internal sealed class RewrapRunner(
         using var timer = new PeriodicTimer(BackgroundLeadership.Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (!leadership.IsLeader || seal.IsSealed || IsRunning || (failedAt is { } failed && time.GetUtcNow() - failed < RetryAfterFailure))
+            if (!leadership.IsLeader || seal.IsSealed || IsRunning || RecentlyFailed)
             {
                 continue;
             }
@@ -122,6 +122,17 @@ internal sealed class RewrapRunner(
             {
                 // Storage is down or the store sealed in between: the next tick asks again.
                 ServerLog.RewrapFailed(logger, e is CofferException ce ? ce.Message : e.GetType().Name);
+            }
+        }
+    }
+
+    private bool RecentlyFailed
+    {
+        get
+        {
+            lock (stateLock)
+            {
+                return failedAt is { } failed && time.GetUtcNow() - failed < RetryAfterFailure;
             }
         }
     }
@@ -186,7 +197,6 @@ internal sealed class RewrapRunner(
             var retired = await RetireUnusedAsync(cancellationToken).ConfigureAwait(false);
             await requests.ClearAsync(requestedAt, cancellationToken).ConfigureAwait(false);
             var total = done;
-            failedAt = null;
             Update(p => p with { Running = false, Rewrapped = total, Remaining = 0, RetiredKeyIds = retired, FinishedAt = time.GetUtcNow() });
             ServerLog.RewrapFinished(logger, done, seal.Ring.Current.Id, string.Join(',', retired));
         }
@@ -195,8 +205,7 @@ internal sealed class RewrapRunner(
 #pragma warning restore CA1031
         {
             var reason = e is CofferException ce ? ce.Message : e.GetType().Name;
-            failedAt = time.GetUtcNow();
-            Update(p => p with { Running = false, FinishedAt = time.GetUtcNow(), Error = reason });
+            Update(p => p with { Running = false, FinishedAt = time.GetUtcNow(), Error = reason }, failed: time.GetUtcNow());
             ServerLog.RewrapFailed(logger, reason);
         }
     }
@@ -217,11 +226,16 @@ internal sealed class RewrapRunner(
         return retired;
     }
 
-    private void Update(Func<RewrapProgress, RewrapProgress> change)
+    /// <summary>Changes the progress; a run that ends records when it failed (<paramref name="failed"/>) or clears it.</summary>
+    private void Update(Func<RewrapProgress, RewrapProgress> change, DateTimeOffset? failed = null)
     {
         lock (stateLock)
         {
             progress = change(progress);
+            if (!progress.Running)
+            {
+                failedAt = failed;
+            }
         }
     }
 }

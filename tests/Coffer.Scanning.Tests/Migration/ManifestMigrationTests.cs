@@ -172,6 +172,8 @@ public sealed class ManifestMigrationTests
     [InlineData("kind: Secret\nmetadata: {name: s}\ndata: [a, b]\n", "data is not a mapping")]
     [InlineData("kind: Secret\nmetadata: {}\nstringData: {k: v}\n", "without metadata.name")]
     [InlineData("kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, env: [{name: 'DB PASSWORD', value: Zq8vN2rT5wLp9xKd}]}]}\n", "cannot be a Coffer key")]
+    [InlineData("kind: Pod\nmetadata: {name: p}\nx: &pw Zq8vN2rT5wLp9xKd\nspec: {containers: [{name: c, env: [{name: DB_PASSWORD, value: *pw}]}]}\n", "anchor or alias")]
+    [InlineData("kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, env: [{name: DB_PASSWORD, value: &pw Zq8vN2rT5wLp9xKd}, {name: OTHER_PASSWORD, value: *pw}]}]}\n", "anchor or alias")]
     public void Plan_ValueItCannotMoveWhole_IsRefusedNamingTheLine(string text, string reason)
     {
         var error = Assert.Throws<MigrationException>(() => Plan(text));
