@@ -63,7 +63,7 @@ public static partial class ManifestMigration
     }
 
     /// <summary>Plain when it is a DNS-style name or a known word-free token, otherwise a JSON string (valid YAML double-quoted).</summary>
-    private static string Quote(string value) => PlainSafe().IsMatch(value) ? value : JsonSerializer.Serialize(value);
+    private static string Quote(string value) => PlainSafe().IsMatch(value) && !AmbiguousPlain().IsMatch(value) ? value : JsonSerializer.Serialize(value);
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex PlainSafe();
@@ -120,7 +120,11 @@ public static partial class ManifestMigration
             var ns = declaredNamespace ?? options.DefaultNamespace;
             var cofferName = SecretNaming.Conventional(name, AppOf(metadata));
             secrets.Add(new MigratedSecret(ns, cofferName, type, data, $"Secret/{name}"));
-            edits.Add(((int)root.Start.Index, EndOf(root, text), CofferSecret(name, declaredNamespace, ns, cofferName, type, metadata.Mapping("labels"))));
+            // The whole object is replaced, so a comment after its last value goes with it rather than landing on the new last line.
+            var end = EndOf(root, text);
+            var lineEnd = text.IndexOf('\n', end);
+            end = lineEnd < 0 ? text.Length : lineEnd > 0 && text[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            edits.Add(((int)root.Start.Index, end, CofferSecret(name, declaredNamespace, ns, cofferName, type, metadata.Mapping("labels"))));
             replacements++;
         }
 
@@ -335,7 +339,7 @@ public static partial class ManifestMigration
                 yaml.Append("  labels:\n");
                 foreach (var (key, value) in pairs)
                 {
-                    yaml.Append("    ").Append(JsonSerializer.Serialize(((YamlScalarNode)key).Value)).Append(": ").Append(JsonSerializer.Serialize(((YamlScalarNode)value).Value)).Append('\n');
+                    yaml.Append("    ").Append(Quote(((YamlScalarNode)key).Value!)).Append(": ").Append(Quote(((YamlScalarNode)value).Value!)).Append('\n');
                 }
             }
 

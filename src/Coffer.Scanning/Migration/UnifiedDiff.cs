@@ -9,13 +9,15 @@ public static class UnifiedDiff
     /// <summary>Beyond this many line pairs the table costs too much memory; the diff then shows the whole file replaced.</summary>
     private const long MaxCells = 16_000_000;
 
-    public static string Create(string before, string after, string path, int context = 3)
+    public static string Create(string original, string rewritten, string path, int context = 3)
     {
-        var a = SplitLines(before);
-        var b = SplitLines(after);
+        var a = SplitLines(original);
+        var b = SplitLines(rewritten);
         var script = (long)a.Length * b.Length <= MaxCells ? Script(a, b) : [.. a.Select(l => (Op: '-', Line: l)).Concat(b.Select(l => (Op: '+', Line: l)))];
         var output = new StringBuilder();
-        output.Append("--- a/").Append(path).Append('\n').Append("+++ b/").Append(path).Append('\n');
+        // git's a/ and b/ prefixes suit relative paths only.
+        var (before, after) = Path.IsPathRooted(path) ? (path, path) : ($"a/{path}", $"b/{path}");
+        output.Append("--- ").Append(before).Append('\n').Append("+++ ").Append(after).Append('\n');
         var i = 0;
         while (i < script.Count)
         {

@@ -82,7 +82,7 @@ public sealed class MigrateCommandTests : CliServerTests
 
         var result = await Cli.SucceedAsync("migrate", file, "--dry-run");
 
-        Assert.Contains($"--- a/{file}\n+++ b/{file}\n@@ -1,", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"--- {file}\n+++ {file}\n@@ -1,", result.Output, StringComparison.Ordinal);
         Assert.Contains("-  password: ****\n", result.Output, StringComparison.Ordinal);
         Assert.Contains("-              value: ****\n", result.Output, StringComparison.Ordinal);
         Assert.Contains("+kind: CofferSecret\n", result.Output, StringComparison.Ordinal);

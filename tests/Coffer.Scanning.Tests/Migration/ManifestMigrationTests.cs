@@ -29,11 +29,12 @@ public sealed class ManifestMigrationTests
           namespace: shop
           labels:
             app: shop
+            canary: "true"
         type: Opaque
         data:
           password: {Convert.ToBase64String(Encoding.UTF8.GetBytes(Password))}
         stringData:
-          username: "shop_app"
+          username: "shop_app"   # the app's own user
         """;
 
     private const string Tail = """
@@ -76,12 +77,14 @@ public sealed class ManifestMigrationTests
         Assert.DoesNotContain(Password, plan.Rewritten, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)), plan.Rewritten, StringComparison.Ordinal);
         Assert.DoesNotContain("shop_app", plan.Rewritten, StringComparison.Ordinal);
+        Assert.DoesNotContain("# the app's own user", plan.Rewritten, StringComparison.Ordinal);
         var coffer = Document(plan.Rewritten, 1);
         Assert.Equal(ManifestMigration.CofferSecretApiVersion, Scalar(coffer, "apiVersion"));
         Assert.Equal("CofferSecret", Scalar(coffer, "kind"));
         Assert.Equal("db-credentials", Scalar(coffer, "metadata", "name"));
         Assert.Equal("shop", Scalar(coffer, "metadata", "namespace"));
         Assert.Equal("shop", Scalar(coffer, "metadata", "labels", "app"));
+        Assert.Contains("    canary: \"true\"\n", plan.Rewritten, StringComparison.Ordinal);
         Assert.Equal("shop-db-credentials-v1", Scalar(coffer, "spec", "source", "name"));
         Assert.Equal("db-credentials", Scalar(coffer, "spec", "target", "name"));
         Assert.Equal(1, plan.Replacements);
@@ -159,7 +162,7 @@ public sealed class ManifestMigrationTests
 
         Assert.StartsWith("--- a/app.yaml\n+++ b/app.yaml\n@@ ", diff, StringComparison.Ordinal);
         Assert.Contains("-  password: ****\n", diff, StringComparison.Ordinal);
-        Assert.Contains("-  username: ****\n", diff, StringComparison.Ordinal);
+        Assert.Contains("-  username: ****   # the app's own user\n", diff, StringComparison.Ordinal);
         Assert.Contains("+kind: CofferSecret\n", diff, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)), diff, StringComparison.Ordinal);
         Assert.DoesNotContain("shop_app", diff, StringComparison.Ordinal);
