@@ -152,6 +152,21 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(("-", 2), (Assert.Single(result.Findings).Path, result.Findings[0].Line));
     }
 
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    public async Task ScanStreamAsync_Utf16Or32WithByteOrderMark_FindsTheSecretOnItsLine(string encodingName)
+    {
+        var encoding = Encoding.GetEncoding(encodingName);
+        using var input = new MemoryStream([.. encoding.GetPreamble(), .. encoding.GetBytes($"line\r\nTOKEN={Token}\r\n")]);
+
+        var result = await new Scanner(new ScanOptions()).ScanStreamAsync("-", input, CancellationToken.None);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal((2, Token), (finding.Line, finding.Secret));
+    }
+
     [Fact]
     public async Task Baseline_LineMoved_StillSuppressed()
     {

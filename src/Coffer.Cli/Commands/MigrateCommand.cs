@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Coffer.Cli.Client;
 using Coffer.Scanning.Linting;
@@ -32,10 +33,11 @@ internal static class MigrateCommand
             var dry = context.Value(dryRun);
             using var client = dry ? null : context.CreateClient();
             var refused = 0;
+            var planned = new Dictionary<(string Namespace, string Name), string>();
             foreach (var file in files)
             {
-                var plan = await PlanAsync(context, file, options, cancellationToken).ConfigureAwait(false);
-                if (plan is null)
+                var read = await PlanAsync(context, file, options, cancellationToken).ConfigureAwait(false);
+                if (read is not var (plan, bom) || !await UniqueAsync(context, plan, planned).ConfigureAwait(false))
                 {
                     refused++;
                     continue;
@@ -49,7 +51,7 @@ internal static class MigrateCommand
 
                 if (dry)
                 {
-                    await context.Output.WriteAsync(UnifiedDiff.Create(plan.MaskedOriginal, plan.Rewritten, file)).ConfigureAwait(false);
+                    await context.Output.WriteAsync(UnifiedDiff.Create(plan.MaskedOriginal, plan.MaskedRewritten, file)).ConfigureAwait(false);
                     foreach (var secret in plan.Secrets)
                     {
                         await context.Output.WriteLineAsync($"# would store {Describe(secret)}").ConfigureAwait(false);
@@ -64,7 +66,7 @@ internal static class MigrateCommand
                     continue;
                 }
 
-                await WriteAtomicallyAsync(file, plan.Rewritten, cancellationToken).ConfigureAwait(false);
+                await WriteAtomicallyAsync(file, plan.Rewritten, bom, cancellationToken).ConfigureAwait(false);
                 await context.Output.WriteLineAsync(
                     $"{file}: stored {string.Join(", ", plan.Secrets.Select(Describe))}; replaced {plan.Replacements.ToString(CultureInfo.InvariantCulture)} literal(s)").ConfigureAwait(false);
             }
@@ -106,12 +108,27 @@ internal static class MigrateCommand
 
     private static bool IsYaml(string path) => Path.GetExtension(path) is ".yaml" or ".yml";
 
-    private static async Task<MigrationPlan?> PlanAsync(CliContext context, string file, MigrationOptions options, CancellationToken cancellationToken)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The plan and whether the file began with a byte-order mark (kept on rewrite); null when the file is refused.</summary>
+    private static async Task<(MigrationPlan Plan, bool Bom)?> PlanAsync(CliContext context, string file, MigrationOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-            return ManifestMigration.Plan(file, text, options);
+            var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            var bom = bytes.AsSpan().StartsWith("\uFEFF"u8);
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(bytes, bom ? 3 : 0, bytes.Length - (bom ? 3 : 0));
+            }
+            catch (DecoderFallbackException)
+            {
+                // Rewriting would replace the bytes that are not UTF-8, changing text outside the secrets.
+                throw new MigrationException($"{file}: not UTF-8 text; convert it first");
+            }
+
+            return (ManifestMigration.Plan(file, text, options), bom);
         }
         catch (Exception e) when (e is ManifestParseException or MigrationException)
         {
@@ -119,6 +136,30 @@ internal static class MigrateCommand
             return null;
         }
     }
+
+    /// <summary>Two objects of one run must not land on one Coffer secret, whichever files they are in.</summary>
+    private static async Task<bool> UniqueAsync(CliContext context, MigrationPlan plan, Dictionary<(string Namespace, string Name), string> planned)
+    {
+        foreach (var secret in plan.Secrets)
+        {
+            var origin = OriginOf(plan.Path, secret);
+            if (planned.TryGetValue((secret.Namespace, secret.Name), out var other) && other != origin)
+            {
+                await context.Error.WriteLineAsync(
+                    $"error: {origin} and {other} would both be stored as {secret.Namespace}/{secret.Name}; rename one of them; {plan.Path} left unchanged").ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        foreach (var secret in plan.Secrets)
+        {
+            planned[(secret.Namespace, secret.Name)] = OriginOf(plan.Path, secret);
+        }
+
+        return true;
+    }
+
+    private static string OriginOf(string file, MigratedSecret secret) => $"{file}: {secret.Origin}";
 
     /// <summary>Stores every secret of the plan; false (the file then stays as it is) when any cannot be stored.</summary>
     private static async Task<bool> StoreAllAsync(CliContext context, CofferClient client, MigrationPlan plan, bool overwrite, CancellationToken cancellationToken)
@@ -157,6 +198,13 @@ internal static class MigrateCommand
             return; // Stored by an earlier run: migrating again changes nothing.
         }
 
+        var origin = OriginOf(file, secret);
+        if ((string?)existing?["metadata"]?["annotations"]?[MigratedFromAnnotation] is { } from && from != origin)
+        {
+            // Overwriting would hand the other object's workloads these values: no flag allows it.
+            throw new CliException(CliExitCode.Error, $"a Coffer secret of that name holds other values migrated from {from}; rename one of the objects");
+        }
+
         if (existing is not null && !overwrite)
         {
             throw new CliException(CliExitCode.Error, "a Coffer secret of that name holds other values (pass --overwrite to store these as its new version)");
@@ -171,7 +219,7 @@ internal static class MigrateCommand
         var body = new JsonObject
         {
             ["type"] = secret.Type,
-            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [MigratedFromAnnotation] = file } },
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [MigratedFromAnnotation] = origin } },
             ["data"] = data,
         };
 
@@ -200,13 +248,13 @@ internal static class MigrateCommand
     }
 
     /// <summary>Writes beside the file and renames over it, so a crash leaves the old file or the new one, never half of each.</summary>
-    private static async Task WriteAtomicallyAsync(string file, string text, CancellationToken cancellationToken)
+    private static async Task WriteAtomicallyAsync(string file, string text, bool bom, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(file);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.coffer-migrate-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}");
         try
         {
-            await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(temporary, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: bom), cancellationToken).ConfigureAwait(false);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));

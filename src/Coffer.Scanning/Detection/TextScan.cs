@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using Coffer.Scanning.Kubernetes;
 
@@ -64,6 +65,11 @@ internal sealed class TextScan
                         return null;
                     }
 
+                    if (!skipBinary && WideEncoding(bytes.AsSpan(0, available)) is var (wide, preamble))
+                    {
+                        return await scan.ScanWideAsync(stream, bytes.AsMemory(0, available), wide, preamble, cancellationToken).ConfigureAwait(false);
+                    }
+
                     start = bytes.AsSpan(0, available).StartsWith("\uFEFF"u8) ? 3 : 0;
                 }
 
@@ -77,7 +83,7 @@ internal sealed class TextScan
                         // One line longer than the chunk: read on until it ends (up to a bound) before scanning it.
                         var larger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
                         bytes.AsSpan(0, available).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(bytes);
+                        ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
                         bytes = larger;
                         held = available;
                         continue;
@@ -108,7 +114,7 @@ internal sealed class TextScan
         finally
         {
             ReturnChars(chars);
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
@@ -116,8 +122,40 @@ internal sealed class TextScan
     {
         if (chars.Length > 0)
         {
-            ArrayPool<char>.Shared.Return(chars);
+            // Cleared: the pool hands arrays to other code, and these held file contents, secrets among them.
+            ArrayPool<char>.Shared.Return(chars, clearArray: true);
         }
+    }
+
+    /// <summary>UTF-16 or UTF-32 by its byte-order mark (only standard input gets here: files holding NULs are binary).</summary>
+    private static (Encoding Encoding, int Preamble)? WideEncoding(ReadOnlySpan<byte> head) =>
+        head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) ? (new UTF32Encoding(bigEndian: false, byteOrderMark: false), 4)
+        : head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]) ? (new UTF32Encoding(bigEndian: true, byteOrderMark: false), 4)
+        : head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? (new UnicodeEncoding(bigEndian: false, byteOrderMark: false), 2)
+        : head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? (new UnicodeEncoding(bigEndian: true, byteOrderMark: false), 2)
+        : null;
+
+    /// <summary>Reads the rest of a UTF-16 or UTF-32 stream (bounded) and scans it as one text.</summary>
+    /// <exception cref="IOException">The stream is larger than the bound.</exception>
+    private async Task<List<Finding>> ScanWideAsync(Stream stream, ReadOnlyMemory<byte> head, Encoding encoding, int preamble, CancellationToken cancellationToken)
+    {
+        using var all = new MemoryStream();
+        all.Write(head.Span);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (all.Length + read > MaxLineBytes)
+            {
+                throw new IOException($"{path}: UTF-16 or UTF-32 input larger than {MaxLineBytes / (1024 * 1024)} MiB; convert it to UTF-8 to scan it");
+            }
+
+            all.Write(buffer, 0, read);
+        }
+
+        Scan(encoding.GetString(all.GetBuffer(), preamble, (int)all.Length - preamble));
+        CryptographicOperations.ZeroMemory(all.GetBuffer());
+        return Finish();
     }
 
     private void Scan(ReadOnlySpan<char> text)

@@ -32,9 +32,15 @@ public static partial class ManifestMigration
                 continue;
             }
 
-            if (root.Scalar("kind") == "Secret")
+            var kind = root.Scalar("kind");
+            if (kind == "Secret")
             {
                 work.AddSecret(root);
+            }
+            else if (kind is not null && kind.EndsWith("List", StringComparison.Ordinal) && root.Child("items") is not null)
+            {
+                // Rewriting one item of a List in place is not worth the risk; kubectl can print the objects as documents.
+                work.RefuseListWithSecrets(root);
             }
             else
             {
@@ -89,7 +95,8 @@ public static partial class ManifestMigration
             var type = root.Scalar("type") ?? "Opaque";
             if (type == "kubernetes.io/service-account-token")
             {
-                // Kubernetes fills these in itself; there is nothing hardcoded to move.
+                // Kubernetes fills these in itself; there is nothing hardcoded to move, but a diff must not show it either.
+                MaskValues(root);
                 return;
             }
 
@@ -119,13 +126,34 @@ public static partial class ManifestMigration
             var declaredNamespace = metadata.Scalar("namespace");
             var ns = declaredNamespace ?? options.DefaultNamespace;
             var cofferName = SecretNaming.Conventional(name, AppOf(metadata));
-            secrets.Add(new MigratedSecret(ns, cofferName, type, data, $"Secret/{name}"));
+            Add(new MigratedSecret(ns, cofferName, type, data, $"Secret/{name}"), root);
+
+            // Everything the Secret held goes, annotations too (last-applied-configuration repeats the data), so a diff shows none of it.
+            MaskValues(root);
+
             // The whole object is replaced, so a comment after its last value goes with it rather than landing on the new last line.
             var end = EndOf(root, text);
-            var lineEnd = text.IndexOf('\n', end);
-            end = lineEnd < 0 ? text.Length : lineEnd > 0 && text[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-            edits.Add(((int)root.Start.Index, end, CofferSecret(name, declaredNamespace, ns, cofferName, type, metadata.Mapping("labels"))));
+            var lineEnd = text.AsSpan(end).IndexOfAny('\r', '\n');
+            end = lineEnd < 0 ? text.Length : end + lineEnd;
+            var start = (int)root.Start.Index;
+            var replacement = CofferSecret(name, declaredNamespace, ns, cofferName, type, metadata.Mapping("labels"));
+            // A document written on its `---` line (`--- {kind: Secret, ...}`) gets its block on the lines below.
+            var lineStart = text.AsSpan(0, start).LastIndexOfAny('\r', '\n') + 1;
+            edits.Add((start, end, text.AsSpan(lineStart, start - lineStart).IsWhiteSpace() ? replacement : "\n" + replacement));
             replacements++;
+        }
+
+        public void RefuseListWithSecrets(YamlMappingNode root)
+        {
+            foreach (var item in root.Items("items").OfType<YamlMappingNode>())
+            {
+                var holdsEnv = false;
+                Walk(item, null, (_, _, envName, _, value) => holdsEnv |= IsSecret(envName, value.Value!));
+                if ((item.Scalar("kind") == "Secret" && (item.Child("data") is not null || item.Child("stringData") is not null)) || holdsEnv)
+                {
+                    throw new MigrationException($"{At(root)}: a {root.Scalar("kind")} holds secrets in its items; print the objects as separate documents first (kubectl get ... -o yaml | kubectl-slice, or one file per object) and migrate those");
+                }
+            }
         }
 
         public void AddEnv(YamlMappingNode root)
@@ -175,8 +203,9 @@ public static partial class ManifestMigration
 
             var declaredNamespace = metadata.Scalar("namespace");
             var ns = declaredNamespace ?? options.DefaultNamespace;
-            var cofferName = SecretNaming.Conventional($"{AppOf(metadata) ?? workload}-env", null);
-            secrets.Add(new MigratedSecret(ns, cofferName, "Opaque", data, $"{root.Scalar("kind")}/{workload} env"));
+            // The workload's own name keeps two workloads of one app apart (api and api-backup, both app=api).
+            var cofferName = SecretNaming.Conventional($"{workload}-env", AppOf(metadata));
+            Add(new MigratedSecret(ns, cofferName, "Opaque", data, $"{root.Scalar("kind")}/{workload} env"), root);
             foreach (var (item, valueKey, value, key) in found)
             {
                 var pad = new string(' ', (int)valueKey.Start.Column - 1);
@@ -193,25 +222,146 @@ public static partial class ManifestMigration
 
         public MigrationPlan Build()
         {
-            var rewritten = Apply(text, edits.Select(e => (e.Start, e.End, (Func<string, string>)(_ => e.Replacement))));
+            // New lines follow the file's own line ends, so a CRLF file stays all CRLF.
+            var newline = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : text.Contains('\r', StringComparison.Ordinal) && !text.Contains('\n', StringComparison.Ordinal) ? "\r" : "\n";
+            string Lines(string yaml) => newline == "\n" ? yaml : yaml.Replace("\n", newline, StringComparison.Ordinal);
+            var rewritten = Apply(text, edits.Select(e => (e.Start, e.End, (Func<string, string>)(_ => Lines(e.Replacement)))));
             if (appended.Count > 0)
             {
                 var tail = new StringBuilder(rewritten);
-                if (tail.Length > 0 && tail[^1] != '\n')
+                if (tail.Length > 0 && tail[^1] is not '\n' and not '\r')
                 {
-                    tail.Append('\n');
+                    tail.Append(newline);
                 }
 
                 foreach (var document in appended)
                 {
-                    tail.Append("---\n").Append(document).Append('\n');
+                    tail.Append("---").Append(newline).Append(Lines(document)).Append(newline);
                 }
 
                 rewritten = tail.ToString();
             }
 
-            var masked = Apply(text, masks.Select(m => (m.Start, m.End, (Func<string, string>)MaskLines)));
-            return new MigrationPlan(path, text, rewritten, masked, secrets, replacements);
+            var masked = MaskFindings(Apply(text, masks.Select(m => (m.Start, m.End, (Func<string, string>)MaskLines))));
+            return new MigrationPlan(path, text, rewritten, masked, new PlanBuilder(path, rewritten, options).Masked(), secrets, replacements);
+        }
+
+        /// <summary>This text with what a diff must not show masked: Secret documents' values, secret env values, and what the rules find.</summary>
+        private string Masked()
+        {
+            try
+            {
+                foreach (var document in ManifestReader.Load(new ManifestSource(path, text)).Documents)
+                {
+                    if (document.RootNode is not YamlMappingNode root)
+                    {
+                        continue;
+                    }
+
+                    if (root.Scalar("kind") == "Secret")
+                    {
+                        MaskValues(root);
+                    }
+
+                    Walk(root, null, (_, _, envName, _, value) =>
+                    {
+                        if (IsSecret(envName, value.Value!))
+                        {
+                            masks.Add(((int)value.Start.Index, EndOf(value, text)));
+                        }
+                    });
+                }
+            }
+            catch (ManifestParseException)
+            {
+                // Only the rules' findings are masked then.
+            }
+
+            return MaskFindings(Apply(text, masks.Select(m => (m.Start, m.End, (Func<string, string>)MaskLines))));
+        }
+
+        /// <summary>Two objects of one file must not land on one Coffer secret: the second would replace the first's values.</summary>
+        private void Add(MigratedSecret secret, YamlNode at)
+        {
+            if (secrets.FirstOrDefault(s => s.Namespace == secret.Namespace && s.Name == secret.Name) is { } other)
+            {
+                throw new MigrationException($"{At(at)}: {secret.Origin} and {other.Origin} would both be stored as {secret.Namespace}/{secret.Name}; rename one of them");
+            }
+
+            secrets.Add(secret);
+        }
+
+        /// <summary>Masks every scalar of a Secret document but its apiVersion, kind, type, and metadata's name and namespace.</summary>
+        private void MaskValues(YamlMappingNode root)
+        {
+            foreach (var (key, value) in root.Children)
+            {
+                var name = (key as YamlScalarNode)?.Value;
+                if (name is "apiVersion" or "kind" or "type")
+                {
+                    continue;
+                }
+
+                if (name == "metadata" && value is YamlMappingNode metadata)
+                {
+                    foreach (var (metadataKey, metadataValue) in metadata.Children)
+                    {
+                        if ((metadataKey as YamlScalarNode)?.Value is not ("name" or "namespace"))
+                        {
+                            MaskAll(metadataValue);
+                        }
+                    }
+
+                    continue;
+                }
+
+                MaskAll(value);
+            }
+        }
+
+        private void MaskAll(YamlNode node)
+        {
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    masks.Add(((int)scalar.Start.Index, EndOf(scalar, text)));
+                    break;
+                case YamlMappingNode mapping:
+                    foreach (var value in mapping.Children.Values)
+                    {
+                        MaskAll(value);
+                    }
+
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var child in sequence.Children)
+                    {
+                        MaskAll(child);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>Whatever the rules still find in the masked text (a secret on a context line of the diff) is masked too.</summary>
+        private string MaskFindings(string masked)
+        {
+            var result = new StringBuilder(masked.Length);
+            var number = 0;
+            foreach (var line in masked.Split('\n'))
+            {
+                var found = new List<Finding>();
+                detector.Detect(path, ++number, line, found);
+                var clean = line;
+                foreach (var finding in found)
+                {
+                    clean = clean.Replace(finding.Secret, "****", StringComparison.Ordinal);
+                }
+
+                result.Append(clean).Append('\n');
+            }
+
+            return result.ToString(0, result.Length - 1);
         }
 
         private static string MaskLines(string span) => string.Join('\n', span.Split('\n').Select(l => l.Length == 0 ? l : "****"));

@@ -174,6 +174,13 @@ internal sealed class RewrapRunner(
             Update(p => p with { TargetKeyId = seal.Ring.Current.Id, Remaining = remaining });
             while (true)
             {
+                if (!leadership.IsLeader)
+                {
+                    // Another replica holds the lock now and picks the standing request up; two runs would only race.
+                    Update(p => p with { Running = false, FinishedAt = time.GetUtcNow(), Error = "this replica stopped leading background work; the leader carries on" }, failed: time.GetUtcNow());
+                    return;
+                }
+
                 var ring = seal.Ring;
                 var batch = await store.FindNotWrappedWithAsync(ring.Current.Id, BatchSize, cancellationToken).ConfigureAwait(false);
                 if (batch.Count == 0)

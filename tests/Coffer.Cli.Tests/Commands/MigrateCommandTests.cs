@@ -67,7 +67,7 @@ public sealed class MigrateCommandTests : CliServerTests
 
         Assert.Contains("stored default/checkout-db-v1 (password from Secret/db), default/checkout-env-v1 (GITHUB_TOKEN from Deployment/checkout env); replaced 2 literal(s)", result.Output, StringComparison.Ordinal);
         var stored = JsonNode.Parse((await Cli.SucceedAsync("secret", "get", "checkout-db-v1", "-o", "json")).Output)!;
-        Assert.Equal(file, (string)stored["metadata"]!["annotations"]!["coffer.dev/migrated-from"]!);
+        Assert.Equal($"{file}: Secret/db", (string)stored["metadata"]!["annotations"]!["coffer.dev/migrated-from"]!);
         Assert.Empty(Directory.GetFiles(Cli.Home, ".app.yaml.coffer-migrate-*"));
 
         var again = await Cli.SucceedAsync("migrate", file);
@@ -142,6 +142,45 @@ public sealed class MigrateCommandTests : CliServerTests
 
         Assert.Equal(Password, (await ValuesAsync("checkout-db-v1"))["password"]);
         Assert.Contains("CofferSecret", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_TwoFilesOnOneCofferName_TheSecondIsRefused_EvenWithOverwrite()
+    {
+        var first = Write("kind: Secret\nmetadata: {name: db, labels: {app: api}}\nstringData: {a: Zq8vN2rT5wLp9xKd}\n", "first.yaml");
+        var second = Write("kind: Secret\nmetadata: {name: api-db}\nstringData: {b: Tq9wZ3xV7bN1mK5s}\n", "second.yaml");
+        var secondBefore = await File.ReadAllTextAsync(second);
+
+        var together = await Cli.RunAsync("migrate", first, second);
+
+        Assert.Equal(CliExitCode.Error, together.ExitCode);
+        Assert.Contains("would both be stored as default/api-db-v1", together.Error, StringComparison.Ordinal);
+        Assert.Equal(secondBefore, await File.ReadAllTextAsync(second));
+
+        // A later run cannot overwrite what another object's migration stored, flag or not.
+        var later = await Cli.RunAsync("migrate", second, "--overwrite");
+
+        Assert.Equal(CliExitCode.Error, later.ExitCode);
+        Assert.Contains($"holds other values migrated from {first}: Secret/db", later.Error, StringComparison.Ordinal);
+        Assert.Equal(secondBefore, await File.ReadAllTextAsync(second));
+        Assert.Equal("Zq8vN2rT5wLp9xKd", (await ValuesAsync("api-db-v1"))["a"]);
+    }
+
+    [Fact]
+    public async Task Migrate_ByteOrderMarkIsKept_AndTextThatIsNotUtf8IsRefused()
+    {
+        var withBom = Path.Combine(Cli.Home, "bom.yaml");
+        await File.WriteAllBytesAsync(withBom, [.. "\uFEFF"u8, .. "kind: Secret\nmetadata: {name: bom}\nstringData: {k: Zq8vN2rT5wLp9xKd}\n"u8]);
+        var latin1 = Path.Combine(Cli.Home, "latin1.yaml");
+        byte[] latin1Bytes = [.. "# caf"u8, 0xE9, .. "\nkind: Secret\nmetadata: {name: latin}\nstringData: {k: Tq9wZ3xV7bN1mK5s}\n"u8];
+        await File.WriteAllBytesAsync(latin1, latin1Bytes);
+
+        var result = await Cli.RunAsync("migrate", withBom, latin1);
+
+        Assert.Equal(CliExitCode.Error, result.ExitCode);
+        Assert.True((await File.ReadAllBytesAsync(withBom)).AsSpan().StartsWith("\uFEFFapiVersion: coffer.dev/v1alpha1"u8));
+        Assert.Contains("not UTF-8 text", result.Error, StringComparison.Ordinal);
+        Assert.Equal(latin1Bytes, await File.ReadAllBytesAsync(latin1));
     }
 
     [Theory]

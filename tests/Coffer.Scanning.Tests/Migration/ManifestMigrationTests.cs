@@ -9,6 +9,7 @@ public sealed class ManifestMigrationTests
 {
     private const string Password = "Zq8vN2rT5wLp9xKd";
     private const string ApiKey = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    private const string GitHubToken = "ghp_aB3dE5fG7hJ9kL2mN4pQ6rS8tU0vW1xYz2C4";
 
     private const string Head = """
         # Shop backend: keep the comments, the quoting and the blank lines.
@@ -120,7 +121,7 @@ public sealed class ManifestMigrationTests
         var plan = Plan(text);
 
         var secret = Assert.Single(plan.Secrets);
-        Assert.Equal(("fallback", "checkout-env-v1"), (secret.Namespace, secret.Name));
+        Assert.Equal(("fallback", "checkout-api-env-v1"), (secret.Namespace, secret.Name));
         Assert.Equal(["DB_PASSWORD", "STRIPE_KEY"], secret.Data.Keys);
         Assert.Equal(ApiKey, Encoding.UTF8.GetString(secret.Data["STRIPE_KEY"]));
         Assert.Equal(2, plan.Replacements);
@@ -129,15 +130,15 @@ public sealed class ManifestMigrationTests
         Assert.Contains("          image: shop/web:1.2   # pinned\n", plan.Rewritten, StringComparison.Ordinal);
         Assert.Contains("            - name: LOG_LEVEL\n              value: debug\n", plan.Rewritten, StringComparison.Ordinal);
         Assert.Contains("              value: $(OTHER_VAR)\n", plan.Rewritten, StringComparison.Ordinal);
-        Assert.Contains("            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: checkout-env-v1\n                  key: DB_PASSWORD\n", plan.Rewritten, StringComparison.Ordinal);
-        Assert.Contains("            - {name: STRIPE_KEY, valueFrom: {secretKeyRef: {name: checkout-env-v1, key: STRIPE_KEY}}}\n", plan.Rewritten, StringComparison.Ordinal);
+        Assert.Contains("            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: checkout-api-env-v1\n                  key: DB_PASSWORD\n", plan.Rewritten, StringComparison.Ordinal);
+        Assert.Contains("            - {name: STRIPE_KEY, valueFrom: {secretKeyRef: {name: checkout-api-env-v1, key: STRIPE_KEY}}}\n", plan.Rewritten, StringComparison.Ordinal);
 
         var env = (YamlSequenceNode)Document(plan.Rewritten, 0)["spec"]["template"]["spec"]["containers"][0]["env"];
-        Assert.Equal("checkout-env-v1", Scalar(env[1], "valueFrom", "secretKeyRef", "name"));
+        Assert.Equal("checkout-api-env-v1", Scalar(env[1], "valueFrom", "secretKeyRef", "name"));
         Assert.Equal("STRIPE_KEY", Scalar(env[2], "valueFrom", "secretKeyRef", "key"));
         var appended = Document(plan.Rewritten, 1);
         Assert.Equal("CofferSecret", Scalar(appended, "kind"));
-        Assert.Equal("checkout-env-v1", Scalar(appended, "spec", "target", "name"));
+        Assert.Equal("checkout-api-env-v1", Scalar(appended, "spec", "target", "name"));
         Assert.Equal("fallback", Scalar(appended, "spec", "source", "namespace"));
     }
 
@@ -158,7 +159,7 @@ public sealed class ManifestMigrationTests
         var text = $"{Head}---\n{SecretDocument}\n";
         var plan = Plan(text);
 
-        var diff = UnifiedDiff.Create(plan.MaskedOriginal, plan.Rewritten, "app.yaml");
+        var diff = UnifiedDiff.Create(plan.MaskedOriginal, plan.MaskedRewritten, "app.yaml");
 
         Assert.StartsWith("--- a/app.yaml\n+++ b/app.yaml\n@@ ", diff, StringComparison.Ordinal);
         Assert.Contains("-  password: ****\n", diff, StringComparison.Ordinal);
@@ -200,6 +201,99 @@ public sealed class ManifestMigrationTests
         var plan = Plan("kind: Secret\nmetadata: {name: t}\ntype: kubernetes.io/service-account-token\ndata: {token: dGVzdA==}\n");
 
         Assert.False(plan.Changes);
+    }
+
+    [Fact]
+    public void MaskedDiff_HidesAnnotationsContextAndSkippedSecrets_NotOnlyTheMigratedValues()
+    {
+        var lastApplied = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"stringData\":{\"password\":\"" + Password + "\"}}";
+        var text = $"""
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: sa-token
+              annotations: {"{kubernetes.io/service-account.name: api}"}
+            type: kubernetes.io/service-account-token
+            data:
+              token: {Convert.ToBase64String(Encoding.UTF8.GetBytes(ApiKey))}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: db
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: '{lastApplied}'
+            stringData:
+              name: {Password}
+            ---
+            # a neighbour the rules know: {GitHubToken}
+            """;
+
+        var plan = Plan(text);
+        var diff = UnifiedDiff.Create(plan.MaskedOriginal, plan.MaskedRewritten, "app.yaml");
+
+        Assert.Single(plan.Secrets);
+        Assert.DoesNotContain(Password, diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(ApiKey)), diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, plan.MaskedOriginal, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, plan.MaskedOriginal, StringComparison.Ordinal);
+        Assert.DoesNotContain(GitHubToken, diff, StringComparison.Ordinal);
+        Assert.Contains("# a neighbour the rules know: ****", plan.MaskedOriginal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_TwoObjectsOnOneCofferName_IsRefused_ButTwoWorkloadsOfOneAppGetTheirOwn()
+    {
+        var clash = "kind: Secret\nmetadata: {name: db, labels: {app: api}}\nstringData: {a: Zq8vN2rT5wLp9xKd}\n---\nkind: Secret\nmetadata: {name: api-db}\nstringData: {b: Tq9wZ3xV7bN1mK5s}\n";
+        var error = Assert.Throws<MigrationException>(() => Plan(clash));
+        Assert.Contains("Secret/api-db and Secret/db would both be stored as fallback/api-db-v1", error.Message, StringComparison.Ordinal);
+
+        var workloads = """
+            kind: Deployment
+            metadata: {name: api, labels: {app: api}}
+            spec: {template: {spec: {containers: [{name: c, env: [{name: DB_PASSWORD, value: Zq8vN2rT5wLp9xKd}]}]}}}
+            ---
+            kind: CronJob
+            metadata: {name: api-backup, labels: {app: api}}
+            spec: {template: {spec: {containers: [{name: c, env: [{name: DB_PASSWORD, value: Tq9wZ3xV7bN1mK5s}]}]}}}
+            """;
+        Assert.Equal(["api-env-v1", "api-backup-env-v1"], Plan(workloads).Secrets.Select(s => s.Name));
+    }
+
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void Plan_CrlfOrCrLineEnds_KeepsThemAndEveryOtherDocument(string newline)
+    {
+        var text = $"{Head}---\n{SecretDocument}\n---\nkind: ConfigMap\nmetadata: {{name: after}}\n".Replace("\n", newline, StringComparison.Ordinal);
+
+        var plan = Plan(text);
+
+        Assert.Contains($"kind: ConfigMap{newline}metadata: {{name: after}}{newline}", plan.Rewritten, StringComparison.Ordinal);
+        Assert.Contains($"kind: CofferSecret{newline}metadata:{newline}", plan.Rewritten, StringComparison.Ordinal);
+        Assert.DoesNotContain(newline == "\r" ? "\n" : "\r\r", plan.Rewritten, StringComparison.Ordinal);
+        if (newline == "\r\n")
+        {
+            Assert.DoesNotMatch("[^\r]\n", plan.Rewritten);
+        }
+    }
+
+    [Fact]
+    public void Plan_SecretWrittenOnItsDocumentMarkerLine_BecomesValidYaml()
+    {
+        var plan = Plan("--- {apiVersion: v1, kind: Secret, metadata: {name: s}, stringData: {k: Zq8vN2rT5wLp9xKd}}\n--- {kind: ConfigMap, metadata: {name: c}}\n");
+
+        Assert.Equal("CofferSecret", Scalar(Document(plan.Rewritten, 0), "kind"));
+        Assert.Equal("ConfigMap", Scalar(Document(plan.Rewritten, 1), "kind"));
+    }
+
+    [Fact]
+    public void Plan_ListHoldingSecrets_IsRefused()
+    {
+        var error = Assert.Throws<MigrationException>(() => Plan("apiVersion: v1\nkind: List\nitems:\n- kind: Secret\n  metadata: {name: s}\n  data: {k: dGVzdA==}\n"));
+
+        Assert.Contains("separate documents", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
