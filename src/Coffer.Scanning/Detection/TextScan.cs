@@ -49,6 +49,8 @@ internal sealed class TextScan
         var scan = new TextScan(path, detector, keepManifest);
         var bytes = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         var chars = Array.Empty<char>();
+        var usedBytes = 0;
+        var usedChars = 0;
         try
         {
             var decoder = LenientUtf8.GetDecoder();
@@ -58,6 +60,7 @@ internal sealed class TextScan
             {
                 var read = await stream.ReadAtLeastAsync(bytes.AsMemory(held), bytes.Length - held, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 var available = held + read;
+                usedBytes = Math.Max(usedBytes, available);
                 if (start < 0)
                 {
                     if (skipBinary && bytes.AsSpan(0, Math.Min(available, BinaryProbeBytes)).Contains((byte)0))
@@ -83,7 +86,7 @@ internal sealed class TextScan
                         // One line longer than the chunk: read on until it ends (up to a bound) before scanning it.
                         var larger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
                         bytes.AsSpan(0, available).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+                        ReturnBytes(bytes, usedBytes);
                         bytes = larger;
                         held = available;
                         continue;
@@ -94,11 +97,13 @@ internal sealed class TextScan
 
                 if (chars.Length < LenientUtf8.GetMaxCharCount(cut - start))
                 {
-                    ReturnChars(chars);
+                    ReturnChars(chars, usedChars);
+                    usedChars = 0;
                     chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(cut - start));
                 }
 
                 var count = decoder.GetChars(bytes, start, cut - start, chars, 0, flush: ended);
+                usedChars = Math.Max(usedChars, count);
                 scan.Scan(chars.AsSpan(0, count));
                 held = available - cut;
                 bytes.AsSpan(cut, held).CopyTo(bytes);
@@ -113,18 +118,25 @@ internal sealed class TextScan
         }
         finally
         {
-            ReturnChars(chars);
-            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+            ReturnChars(chars, usedChars);
+            ReturnBytes(bytes, usedBytes);
         }
     }
 
-    private static void ReturnChars(char[] chars)
+    // Cleared as far as used: the pool hands arrays to other code, and these held file contents, secrets among them.
+    private static void ReturnChars(char[] chars, int used)
     {
         if (chars.Length > 0)
         {
-            // Cleared: the pool hands arrays to other code, and these held file contents, secrets among them.
-            ArrayPool<char>.Shared.Return(chars, clearArray: true);
+            chars.AsSpan(0, used).Clear();
+            ArrayPool<char>.Shared.Return(chars);
         }
+    }
+
+    private static void ReturnBytes(byte[] bytes, int used)
+    {
+        bytes.AsSpan(0, Math.Min(used, bytes.Length)).Clear();
+        ArrayPool<byte>.Shared.Return(bytes);
     }
 
     /// <summary>UTF-16 or UTF-32 by its byte-order mark (only standard input gets here: files holding NULs are binary).</summary>
