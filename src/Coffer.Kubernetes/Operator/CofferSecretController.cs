@@ -596,6 +596,14 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
                 var first = revision is null;
                 await foreach (var change in coffer.WatchAsync(role, ns, revision, options.CofferWatchTimeout, cancellationToken).ConfigureAwait(false))
                 {
+                    if (change.IsExpired)
+                    {
+                        // As for 410 Gone: a new stream, whose first bookmark re-reads everything.
+                        revision = null;
+                        OperatorLog.WatchEnded(logger, $"Coffer namespace {ns} as role {role}", "changes not yet read were pruned");
+                        break;
+                    }
+
                     revision = change.Revision;
                     if (change.IsBookmark)
                     {

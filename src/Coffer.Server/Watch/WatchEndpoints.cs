@@ -20,6 +20,9 @@ internal static class WatchEndpoints
     public const int MaxTimeoutSeconds = 3600;
     public const string ContentType = "application/x-ndjson";
 
+    /// <summary>The last line of a stream whose unread changes were pruned: read everything again, then watch from the newest.</summary>
+    public const string ExpiredType = "expired";
+
     private const int Batch = 500;
 
     /// <summary>How long a stream waits without a local write before it looks again (writes from other replicas, bookmarks).</summary>
@@ -61,6 +64,14 @@ internal static class WatchEndpoints
             while (!seal.IsSealed)
             {
                 var wake = signal.Next;
+
+                // Changes this stream has not read yet were pruned: go on and it would skip them, so it ends as a resume would (410).
+                if (revision < await changes.PrunedThroughAsync(deadline.Token).ConfigureAwait(false))
+                {
+                    Write(body, ExpiredType, revision, null);
+                    await body.FlushAsync(deadline.Token).ConfigureAwait(false);
+                    return;
+                }
 
                 // Read the newest revision first: every change up to it has committed, so a bookmark at it skips nothing.
                 var latest = await changes.LatestRevisionAsync(deadline.Token).ConfigureAwait(false);

@@ -56,4 +56,34 @@ public sealed class ChangeLogPruningTests : IAsyncLifetime
         Assert.Equal(2, lines.Length);
         Assert.Equal("db", JsonNode.Parse(lines[0])!["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Watch_Open_WhenChangesItHasNotReadArePruned_EndsWithExpired()
+    {
+        await server.PutSecretAsync("team-a", "db", new Dictionary<string, string> { ["v"] = "1" });
+        using var response = await server.Client.GetAsync("/v1/watch/namespaces/team-a/secrets?timeoutSeconds=60", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var first = JsonNode.Parse((await reader.ReadLineAsync(deadline.Token))!)!;
+
+        // Written and pruned in one transaction, behind the server's back: the open stream can never have read it.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "coffer.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO secret_changes (namespace, name, version, kind, at) VALUES ('team-a', 'unread', 1, 'written', 0);
+                INSERT INTO secret_changes (namespace, name, version, kind, at) VALUES ('team-a', 'newest', 1, 'written', 0);
+                DELETE FROM secret_changes WHERE revision < (SELECT MAX(revision) FROM secret_changes);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var last = JsonNode.Parse((await reader.ReadLineAsync(deadline.Token))!)!;
+
+        Assert.Equal("bookmark", first["type"]!.GetValue<string>());
+        Assert.Equal(WatchEndpoints.ExpiredType, last["type"]!.GetValue<string>());
+        Assert.Equal(first["revision"]!.GetValue<long>(), last["revision"]!.GetValue<long>());
+        Assert.Null(await reader.ReadLineAsync(deadline.Token));
+    }
 }
