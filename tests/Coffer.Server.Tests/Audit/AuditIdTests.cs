@@ -24,4 +24,12 @@ public sealed class AuditIdTests
         var ids = Enumerable.Range(0, 10_000).Select(_ => AuditId.New(now)).ToHashSet();
         Assert.Equal(10_000, ids.Count);
     }
+
+    [Fact]
+    public async Task New_ManyOnSeveralThreads_AllDifferent()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_123);
+        var batches = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Enumerable.Range(0, 2_000).Select(_ => AuditId.New(now)).ToList())));
+        Assert.Equal(16_000, batches.SelectMany(b => b).ToHashSet().Count);
+    }
 }
