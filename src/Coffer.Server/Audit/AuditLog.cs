@@ -94,6 +94,16 @@ internal sealed class AuditLog : IAsyncDisposable
     /// </summary>
     public Task RecordAsync(AuditEntry template, bool sync, CancellationToken cancellationToken) => RecordAsync(template, sync, final: false, cancellationToken);
 
+    /// <summary>
+    /// Forces every entry written so far to stable storage on a pool thread, so the caller can go on meanwhile; the task
+    /// throws 503 <c>AuditUnavailable</c> if no sink could. Flushes run together as in <see cref="RecordAsync(AuditEntry, bool, CancellationToken)"/>.
+    /// </summary>
+    public Task FlushWrittenAsync(CancellationToken cancellationToken)
+    {
+        var target = Volatile.Read(ref writtenBatch);
+        return Task.Run(() => SyncAsync(target, cancellationToken), cancellationToken);
+    }
+
     public Task CheckpointAsync(bool final, CancellationToken cancellationToken) => RecordAsync(Template(AuditEntry.CheckpointKind), sync: true, final, cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -35,6 +35,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
 
         // A request that may change state is on record before it is acted on: if that cannot be written, nothing happens.
         string? requestId = null;
+        Task? receivedOnDisk = null;
         if (!IsRead(context))
         {
             requestId = AuditId.New(time.GetUtcNow());
@@ -48,6 +49,10 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
                 await RefuseAsync(context, e).ConfigureAwait(false);
                 return;
             }
+
+            // The record goes to disk while the change is made (and committed with its own flush): the answer waits for
+            // both at once, not for one flush after the other.
+            receivedOnDisk = audit.FlushWrittenAsync(context.RequestAborted);
         }
 
         if (context.Request.Path.StartsWithSegments(Watch.WatchEndpoints.PathPrefix) && IsRead(context))
@@ -71,6 +76,12 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         {
             await next(context).ConfigureAwait(false);
         }
+        catch
+        {
+            // The request fails anyway; the flush's own outcome must not go unobserved.
+            _ = receivedOnDisk?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
         finally
         {
             context.Response.Body = original;
@@ -78,12 +89,18 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
 
         try
         {
-            // A read's record leaves the process before its answer does; a change's (and with it the RequestReceived before it) is on disk.
+            // Every answer waits until its record is out of the process; a change's answer also until its RequestReceived
+            // entry is on disk, so no change is answered without a durable record of who made it.
+            if (receivedOnDisk is not null)
+            {
+                await receivedOnDisk.ConfigureAwait(false);
+            }
+
             var completed = Completed(context, requestId);
             // Level None drops the entry, except for a refusal: denied requests are always on record.
             if (completed.Level != nameof(AuditLevel.None) || completed.Status == StatusCodes.Status403Forbidden)
             {
-                await audit.RecordAsync(completed, sync: !IsRead(context), context.RequestAborted).ConfigureAwait(false);
+                await audit.RecordAsync(completed, sync: false, context.RequestAborted).ConfigureAwait(false);
             }
 
             Observe(completed);

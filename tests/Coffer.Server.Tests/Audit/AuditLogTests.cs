@@ -125,6 +125,33 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Put_Change_ItsRequestReceivedEntryIsOnDiskBeforeTheAnswer()
+    {
+        sink!.Calls.Clear();
+        await server!.PutSecretAsync("default", "flushed", new Dictionary<string, string> { ["v"] = "x" });
+        var calls = sink.Calls.ToList();
+
+        var received = calls.FindIndex(c => c.StartsWith("write:", StringComparison.Ordinal) && c.Contains("RequestReceived", StringComparison.Ordinal));
+        Assert.True(received >= 0, string.Join(" ", calls));
+        Assert.Contains("flush", calls.Skip(received + 1));
+        Assert.Contains(calls, c => c.StartsWith("write:", StringComparison.Ordinal) && c.Contains("ResponseComplete", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Put_SinkCannotFlushToDisk_AnsweredWith503_ThenResumes()
+    {
+        sink!.FlushFails = true;
+        using var refused = await server!.PutJsonAsync("/v1/namespaces/default/secrets/unsynced", """{"stringData":{"v":"x"}}""");
+        sink.FlushFails = false;
+        using var after = await server.PutJsonAsync("/v1/namespaces/default/secrets/synced", """{"stringData":{"v":"x"}}""");
+
+        await TestServer.AssertErrorAsync(refused, 503, "AuditUnavailable");
+        Assert.True(after.IsSuccessStatusCode, await after.Content.ReadAsStringAsync());
+        await StopAsync();
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+    }
+
+    [Fact]
     public async Task DeadSink_RefusesRequestsBeforeActing_ThenResumes()
     {
         sink!.Dead = true;
