@@ -47,6 +47,11 @@ public sealed class LineDetector(RuleSet ruleSet)
             }
 
             var rule = RuleSet.Rules[i];
+            if (rule.Precondition is { } precondition && !precondition(line))
+            {
+                continue;
+            }
+
             foreach (Match match in rule.Compiled.Matches(line))
             {
                 var group = SecretGroupOf(rule.SecretGroup, match);

@@ -23,4 +23,10 @@ public sealed record DetectionRule(string Id, string Description, IReadOnlyList<
     public bool IsGeneric { get; init; }
 
     public Allowlist? Allowlist { get; init; }
+
+    /// <summary>
+    /// Built-in rules only: a cheap test that every line the regex and filters can report passes; lines that fail it
+    /// skip the regex. Null: the regex runs on every line the keywords select.
+    /// </summary>
+    public Func<string, bool>? Precondition { get; init; }
 }

@@ -48,6 +48,24 @@ public sealed class DeployManifestTests
     private static string? Scalar(YamlNode node, params string[] path) => (At(node, path) as YamlScalarNode)?.Value;
 
     [Fact]
+    public void Workloads_LongRunningCofferContainers_TurnDynamicPgoBackOn()
+    {
+        var containers = Documents()
+            .Where(d => Scalar(d.Document, "kind") is "Deployment" or "StatefulSet")
+            .SelectMany(d => ((At(d.Document, "spec", "template", "spec", "containers") as YamlSequenceNode)?.Children ?? []).Select(c => (d.File, Container: c)))
+            .Where(c => Scalar(c.Container, "image")?.Contains("/coffer:", StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.Equal(3, containers.Count);
+        foreach (var (file, container) in containers)
+        {
+            var env = ((At(container, "env") as YamlSequenceNode)?.Children ?? []).ToDictionary(e => Scalar(e, "name")!, e => Scalar(e, "value"));
+            Assert.True(env.GetValueOrDefault("DOTNET_TieredPGO") == "1", $"{file}: DOTNET_TieredPGO");
+            Assert.True(env.GetValueOrDefault("DOTNET_TC_QuickJitForLoops") == "1", $"{file}: DOTNET_TC_QuickJitForLoops");
+        }
+    }
+
+    [Fact]
     public void EveryManifest_Parses_WithApiVersionKindAndName()
     {
         var documents = Documents();
