@@ -13,12 +13,18 @@ internal static class AeadBox
 
     public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> header, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext)
     {
+        using var aes = new AesGcm(key, TagLength);
+        return Seal(aes, header, context, plaintext);
+    }
+
+    /// <summary>Seals with a cipher already keyed (a fresh random nonce each call, as always).</summary>
+    public static byte[] Seal(AesGcm aes, ReadOnlySpan<byte> header, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext)
+    {
         var output = new byte[header.Length + NonceLength + plaintext.Length + TagLength];
         var span = output.AsSpan();
         header.CopyTo(span);
         var nonce = span.Slice(header.Length, NonceLength);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagLength);
         aes.Encrypt(
             nonce,
             plaintext,
@@ -31,6 +37,13 @@ internal static class AeadBox
     /// <summary>Decrypts; throws <see cref="CryptographicException"/> on any mismatch.</summary>
     public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedBytes, int headerLength, ReadOnlySpan<byte> context)
     {
+        using var aes = new AesGcm(key, TagLength);
+        return Open(aes, sealedBytes, headerLength, context);
+    }
+
+    /// <summary>Decrypts with a cipher already keyed; throws <see cref="CryptographicException"/> on any mismatch.</summary>
+    public static byte[] Open(AesGcm aes, ReadOnlySpan<byte> sealedBytes, int headerLength, ReadOnlySpan<byte> context)
+    {
         if (sealedBytes.Length < headerLength + NonceLength + TagLength)
         {
             throw new CryptographicException("ciphertext is truncated");
@@ -40,7 +53,6 @@ internal static class AeadBox
         var nonce = sealedBytes.Slice(headerLength, NonceLength);
         var ciphertext = sealedBytes[(headerLength + NonceLength)..^TagLength];
         var plaintext = new byte[ciphertext.Length];
-        using var aes = new AesGcm(key, TagLength);
         try
         {
             aes.Decrypt(nonce, ciphertext, sealedBytes[^TagLength..], plaintext, AssociatedData(header, context));

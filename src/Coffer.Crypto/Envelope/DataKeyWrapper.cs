@@ -32,7 +32,7 @@ public static class DataKeyWrapper
         Magic.CopyTo(header, 0);
         header[4] = 1;
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(5), kek.Id);
-        return new WrappedDataKey(KeyIdOf(kek), AeadBox.Seal(kek.Material!, header, "coffer/kms/v2"u8, dataKey));
+        return new WrappedDataKey(KeyIdOf(kek), kek.Seal(header, "coffer/kms/v2"u8, dataKey));
     }
 
     /// <summary>
@@ -58,6 +58,6 @@ public static class DataKeyWrapper
             throw new CryptographicException("the key id is unknown or does not match the ciphertext");
         }
 
-        return AeadBox.Open(kek.Material, ciphertext, HeaderLength, "coffer/kms/v2"u8);
+        return kek.Open(ciphertext, HeaderLength, "coffer/kms/v2"u8);
     }
 }

@@ -77,7 +77,7 @@ public static class EnvelopeCipher
         WrapMagic.CopyTo(header, 0);
         header[4] = 1;
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(5), kek.Id);
-        return AeadBox.Seal(kek.Material!, header, context, dataKey);
+        return kek.Seal(header, context, dataKey);
     }
 
     private static byte[] Unwrap(KeyRing ring, SealedPayload payload, byte[] context)
@@ -100,7 +100,7 @@ public static class EnvelopeCipher
             throw new CryptographicException($"key-encryption key {keyId} is not in the ring");
         }
 
-        return AeadBox.Open(kek.Material, wrapped, WrapHeaderLength, context);
+        return kek.Open(wrapped, WrapHeaderLength, context);
     }
 
     /// <summary>Length-prefixed namespace and name plus the version, so no two records share a context.</summary>

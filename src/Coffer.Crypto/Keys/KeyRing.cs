@@ -64,10 +64,7 @@ public sealed class KeyRing
     {
         foreach (var key in Keys)
         {
-            if (key.Material is { } material)
-            {
-                CryptographicOperations.ZeroMemory(material);
-            }
+            key.Destroy();
         }
     }
 

@@ -23,6 +23,36 @@ public sealed class EnvelopeCipherTests
     }
 
     [Fact]
+    public async Task SealOpen_ManyThreadsSharingTheKeysCiphers_EachGetsItsOwnPlaintext()
+    {
+        var ring = KeyRing.CreateNew(At);
+        var work = Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var address = new SecretAddress("default", $"s{t}");
+                var plaintext = BitConverter.GetBytes((t * 1000) + i);
+                var payload = EnvelopeCipher.Seal(ring, address, i + 1, plaintext);
+                Assert.Equal(plaintext, EnvelopeCipher.Open(ring, address, i + 1, payload));
+            }
+        }));
+        await Task.WhenAll(work);
+    }
+
+    [Fact]
+    public void Open_AfterTheRingIsDestroyed_FailsEvenWithCiphersOnceSetUp()
+    {
+        var ring = KeyRing.CreateNew(At);
+        var payload = EnvelopeCipher.Seal(ring, Db, 1, Plaintext);
+        Assert.Equal(Plaintext, EnvelopeCipher.Open(ring, Db, 1, payload));
+
+        ring.Destroy();
+
+        Assert.Throws<CryptographicException>(() => EnvelopeCipher.Open(ring, Db, 1, payload));
+        Assert.Throws<CryptographicException>(() => EnvelopeCipher.Seal(ring, Db, 2, Plaintext));
+    }
+
+    [Fact]
     public void Seal_SameDataTwice_DifferentKeysAndCiphertexts()
     {
         var ring = KeyRing.CreateNew(At);
