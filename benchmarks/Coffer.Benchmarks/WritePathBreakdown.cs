@@ -26,7 +26,7 @@ internal static class WritePathBreakdown
             new SecretWrite(address, SecretTypes.Opaque, null, null, false, null, null, "bench", DateTimeOffset.UnixEpoch),
             _ => payload,
             cancellationToken)).ConfigureAwait(false);
-        await TimeAsync("SecretOperations.PutAsync (validate + encrypt + storage)", () => operations.PutAsync(address, request, null, "bench", cancellationToken)).ConfigureAwait(false);
+        await TimeAsync("SecretOperations.PutAsync (validate + encrypt + storage)", () => operations.PutAsync(address, request, null, "bench", receipt: null, cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP PUT rejected by validation (400, no storage; client + server)", () => target.PutStatusAsync($"/v1/namespaces/{CofferTarget.Namespace}/secrets/breakdown", invalid, cancellationToken)).ConfigureAwait(false);
         await TimeAsync("HTTP PUT secret (client + server)", () => target.WriteAsync(cancellationToken)).ConfigureAwait(false);
 

@@ -50,6 +50,13 @@ public static class CofferServer
             app = Build(options, storage, auditDirectory);
             if (app.Services.GetService<AuditLog>() is { } audit)
             {
+                // Records kept with changes whose lines a crash took from the file go back in before anything else.
+                var recovered = await audit.RecoverAsync(storage.AuditOutbox, cancellationToken).ConfigureAwait(false);
+                if (recovered > 0)
+                {
+                    ServerLog.AuditRecovered(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer.Audit"), recovered);
+                }
+
                 // Each start is on record, signed, so the checkpoint endpoint always has one to hand out.
                 await audit.CheckpointAsync(final: false, cancellationToken).ConfigureAwait(false);
             }
@@ -167,6 +174,7 @@ public static class CofferServer
         AddRotation(services, storage);
         services.AddSingleton<SealingKeyStore>();
         services.AddSingleton(storage.Changes);
+        services.AddSingleton(storage.AuditOutbox);
         services.AddSingleton<Watch.SecretChangeSignal>();
         services.AddSingleton(sp => new Watch.ChangeLogPruning(
             sp.GetRequiredService<ISecretChangeLog>(), options.ChangeLogRetention, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Watch.ChangeLogPruning>>()));
@@ -201,6 +209,8 @@ public static class CofferServer
                     options.AuditFileMaxBytes,
                     extra);
             });
+            services.AddHostedService(sp => new AuditOutboxFlusher(
+                sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<IAuditOutbox>(), options.AuditOutboxFlushInterval, options.TimeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer.Audit")));
         }
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -238,6 +248,7 @@ public static class CofferServer
         });
         app.UseMiddleware<SealGateMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<AuditReceiptMiddleware>();
         app.UseMiddleware<AccessMiddleware>();
         app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
         SysEndpoints.Map(app);

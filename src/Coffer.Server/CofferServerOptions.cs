@@ -56,6 +56,11 @@ public sealed record CofferServerOptions
     /// <summary>Bearer token for <see cref="AuditForwardUrl"/>.</summary>
     public string? AuditForwardToken { get; init; }
 
+    /// <summary>
+    /// How often the audit file is forced to disk so the records kept with changes can be dropped; tests shorten it.
+    /// </summary>
+    internal TimeSpan AuditOutboxFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Tests wrap the audit file sink to make it fail on demand.</summary>
     internal Func<Audit.IAuditSink, Audit.IAuditSink>? AuditSinkWrapper { get; init; }
 

@@ -34,5 +34,8 @@ public sealed class StorageBackend(
     /// <summary>The standing request to re-wrap data keys, for the replica that leads background work.</summary>
     public required IRewrapRequests RewrapRequests { get; init; }
 
+    /// <summary>Audit records kept with their changes until the audit log has them on disk.</summary>
+    public required IAuditOutbox AuditOutbox { get; init; }
+
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

@@ -520,4 +520,25 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal(latest, await Storage.Changes.PrunedThroughAsync(CancellationToken.None));
         Assert.Equal(latest + 1, await Storage.Changes.LatestRevisionAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AuditOutbox_RecordsKeptWithTheirChanges_ReadInOrderPerLog_OnlyWhenTheChangeCommits_ThenPruned()
+    {
+        var address = new SecretAddress("default", "audited");
+        await Secrets.WriteVersionAsync(Write(address) with { Audit = new ChangeAuditRecord("log-a", 7, [1, 2, 3]) }, Payload, CancellationToken.None);
+        await Secrets.ChangeAsync(Change(address, SecretChangeKind.Delete, 1) with { Audit = new ChangeAuditRecord("log-a", 9, [4]) }, CancellationToken.None);
+        await Secrets.WriteVersionAsync(Write(new SecretAddress("default", "other")) with { Audit = new ChangeAuditRecord("log-b", 8, [5]) }, Payload, CancellationToken.None);
+        await Assert.ThrowsAsync<CofferException>(() => Secrets.WriteVersionAsync(Write(address, expected: 5) with { Audit = new ChangeAuditRecord("log-a", 10, [6]) }, Payload, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Secrets.WriteVersionAsync(Write(address) with { Audit = new ChangeAuditRecord("log-a", 11, [7]) }, _ => throw new InvalidOperationException("sealed"), CancellationToken.None));
+
+        var kept = await Storage.AuditOutbox.ReadAsync("log-a", CancellationToken.None);
+
+        Assert.Equal([7L, 9L], kept.Select(r => r.Seq));
+        Assert.Equal([1, 2, 3], kept[0].Line);
+        Assert.All(kept, r => Assert.Equal("log-a", r.LogId));
+        Assert.Equal(1, await Storage.AuditOutbox.PruneAsync("log-a", 8, CancellationToken.None));
+        Assert.Equal([9L], (await Storage.AuditOutbox.ReadAsync("log-a", CancellationToken.None)).Select(r => r.Seq));
+        Assert.Single(await Storage.AuditOutbox.ReadAsync("log-b", CancellationToken.None));
+    }
 }

@@ -10,4 +10,8 @@ public sealed record SecretChange(
     IReadOnlyDictionary<string, string?>? Annotations,
     long? ExpectedVersion,
     string Actor,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The audit record of the request, stored with the change when there is one.</summary>
+    public ChangeAuditRecord? Audit { get; init; }
+}

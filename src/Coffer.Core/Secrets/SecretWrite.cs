@@ -14,4 +14,8 @@ public sealed record SecretWrite(
     int? MaxVersions,
     long? ExpectedVersion,
     string Actor,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The audit record of the request, stored with the new version when there is one.</summary>
+    public ChangeAuditRecord? Audit { get; init; }
+}

@@ -80,4 +80,10 @@ internal sealed record AuditEntry
 
     /// <summary>Checkpoint: ECDSA P-256 SHA-256 signature over <c>"{count}\n{head}"</c>, base64.</summary>
     public string? Signature { get; init; }
+
+    /// <summary>
+    /// Restored at start-up from the copy kept with its change, after a crash lost it from the file: the sequence number
+    /// it had then (the chain continues from the file's last entry).
+    /// </summary>
+    public long? RecoveredSeq { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using Coffer.Core.Errors;
+using Coffer.Core.Secrets;
 using Coffer.Server.Hosting;
+using Coffer.Storage;
 
 namespace Coffer.Server.Audit;
 
@@ -31,6 +33,9 @@ internal sealed class AuditLog : IAsyncDisposable
     private long failures;
     private long writtenBatch = -1;
     private long syncedBatch = -1;
+    private long writtenSeq;
+    private long syncedSeq;
+    private long keptWithChanges;
 
     public AuditLog(IReadOnlyList<IAuditSink> sinks, AuditSigner signer, TimeProvider time, ILogger logger, long nextSeq, string head, TimeSpan checkpointInterval)
     {
@@ -40,6 +45,7 @@ internal sealed class AuditLog : IAsyncDisposable
         this.logger = logger;
         this.nextSeq = nextSeq;
         this.head = head;
+        writtenSeq = syncedSeq = nextSeq;
         current = new Batch(0, nextSeq, head, new(4096));
         if (checkpointInterval > TimeSpan.Zero)
         {
@@ -76,6 +82,15 @@ internal sealed class AuditLog : IAsyncDisposable
 
     public AuditSigner Signer => signer;
 
+    /// <summary>Names this log's records kept with their changes.</summary>
+    public string LogId => signer.KeyId;
+
+    /// <summary>Entries handed to changes to keep in their transactions so far.</summary>
+    public long KeptWithChanges => Interlocked.Read(ref keptWithChanges);
+
+    /// <summary>Entries before this sequence number are on stable storage in the file.</summary>
+    public long SyncedSeq => Volatile.Read(ref syncedSeq);
+
     /// <summary>The newest checkpoint written, for an independent copy that exposes a truncated file.</summary>
     public AuditEntry? LatestCheckpoint { get; private set; }
 
@@ -102,6 +117,58 @@ internal sealed class AuditLog : IAsyncDisposable
     {
         var target = Volatile.Read(ref writtenBatch);
         return Task.Run(() => SyncAsync(target, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a change's request entry as <see cref="RecordAsync(AuditEntry, bool, CancellationToken)"/> does without
+    /// <c>sync</c>, and returns the entry's line for the change to store in its own transaction.
+    /// </summary>
+    public ChangeAuditRecord RecordForChange(AuditEntry template)
+    {
+        var (batch, seq, line) = Append(template, final: false, keepLine: true);
+        if (!WriteOut(batch))
+        {
+            throw Unavailable();
+        }
+
+        Interlocked.Increment(ref keptWithChanges);
+        return new ChangeAuditRecord(LogId, seq, line!);
+    }
+
+    /// <summary>Forces every entry written so far to stable storage; returns the sequence number before which all are.</summary>
+    public async Task<long> FlushAsync(CancellationToken cancellationToken)
+    {
+        var seq = Volatile.Read(ref writtenSeq);
+        await SyncAsync(Volatile.Read(ref writtenBatch), cancellationToken).ConfigureAwait(false);
+        return seq;
+    }
+
+    /// <summary>
+    /// Restores the records that <paramref name="outbox"/> kept with their changes and the file lost (a crash before the
+    /// file reached the disk), re-chained after the file's last entry; then drops the kept copies. Returns how many.
+    /// </summary>
+    public async Task<int> RecoverAsync(IAuditOutbox outbox, CancellationToken cancellationToken)
+    {
+        var kept = await outbox.ReadAsync(LogId, cancellationToken).ConfigureAwait(false);
+        if (kept.Count == 0)
+        {
+            return 0;
+        }
+
+        var lost = kept.Where(r => r.Seq >= SyncedSeq).ToList();
+        foreach (var record in lost)
+        {
+            var entry = AuditLine.ParseEntry(record.Line);
+            await RecordAsync(entry with { RecoveredSeq = entry.RecoveredSeq ?? entry.Seq }, sync: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lost.Count > 0)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await outbox.PruneAsync(LogId, kept[^1].Seq, cancellationToken).ConfigureAwait(false);
+        return lost.Count;
     }
 
     public Task CheckpointAsync(bool final, CancellationToken cancellationToken) => RecordAsync(Template(AuditEntry.CheckpointKind), sync: true, final, cancellationToken);
@@ -157,7 +224,7 @@ internal sealed class AuditLog : IAsyncDisposable
         Batch batch;
         try
         {
-            batch = Append(template, final);
+            (batch, _, _) = Append(template, final, keepLine: false);
         }
         catch (CofferException e)
         {
@@ -169,8 +236,8 @@ internal sealed class AuditLog : IAsyncDisposable
             : Task.CompletedTask;
     }
 
-    /// <summary>Gives the entry its place in the chain, in the buffer that the next write takes out.</summary>
-    private Batch Append(AuditEntry template, bool final)
+    /// <summary>Gives the entry its place in the chain, in the buffer that the next write takes out; with its line if asked.</summary>
+    private (Batch Batch, long Seq, byte[]? Line) Append(AuditEntry template, bool final, bool keepLine)
     {
         lock (chainLock)
         {
@@ -186,10 +253,11 @@ internal sealed class AuditLog : IAsyncDisposable
                 current.Checkpoint = entry;
             }
 
+            var start = current.Lines.WrittenCount;
             head = AuditChain.Append(entry, current.Lines, entryWriter);
-            nextSeq++;
+            var line = keepLine ? current.Lines.WrittenSpan[start..].ToArray() : null;
             current.Count++;
-            return current;
+            return (current, nextSeq++, line);
         }
     }
 
@@ -242,6 +310,7 @@ internal sealed class AuditLog : IAsyncDisposable
             }
 
             batch.State = BatchState.Written;
+            Volatile.Write(ref writtenSeq, batch.StartSeq + batch.Count);
             Volatile.Write(ref writtenBatch, batch.Number);
             batch.Lines.ResetWrittenCount();
             spareLines = batch.Lines;
@@ -273,6 +342,8 @@ internal sealed class AuditLog : IAsyncDisposable
                 return;
             }
 
+            // The sequence first: the batch read after it is at least as new, so the flush covers it.
+            var targetSeq = Volatile.Read(ref writtenSeq);
             var target = Volatile.Read(ref writtenBatch);
             var flushed = 0;
             foreach (var sink in sinks)
@@ -297,6 +368,7 @@ internal sealed class AuditLog : IAsyncDisposable
             }
 
             Volatile.Write(ref syncedBatch, target);
+            Volatile.Write(ref syncedSeq, Math.Max(Volatile.Read(ref syncedSeq), targetSeq));
         }
         finally
         {

@@ -35,14 +35,14 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
 
         // A request that may change state is on record before it is acted on: if that cannot be written, nothing happens.
         string? requestId = null;
-        Task? receivedOnDisk = null;
+        AuditReceipt? receipt = null;
         if (!IsRead(context))
         {
             requestId = AuditId.New(time.GetUtcNow());
             try
             {
                 // Out of the process, not yet on disk: enough to refuse the change when no sink can write at all.
-                await audit.RecordAsync(Received(context, requestId), sync: false, context.RequestAborted).ConfigureAwait(false);
+                receipt = new AuditReceipt(audit.RecordForChange(Received(context, requestId)), audit, context.RequestAborted);
             }
             catch (CofferException e) when (e.Reason == "AuditUnavailable")
             {
@@ -50,9 +50,9 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
                 return;
             }
 
-            // The record goes to disk while the change is made (and committed with its own flush): the answer waits for
-            // both at once, not for one flush after the other.
-            receivedOnDisk = audit.FlushWrittenAsync(context.RequestAborted);
+            // The record becomes durable in the change's own commit, or, once the route shows the endpoint cannot carry it,
+            // by a flush of the file that runs while the change is made.
+            context.Features.Set(receipt);
         }
 
         if (context.Request.Path.StartsWithSegments(Watch.WatchEndpoints.PathPrefix) && IsRead(context))
@@ -79,7 +79,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         catch
         {
             // The request fails anyway; the flush's own outcome must not go unobserved.
-            _ = receivedOnDisk?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = receipt?.Flush?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
         finally
@@ -90,10 +90,10 @@ internal sealed class AuditMiddleware(RequestDelegate next, IServiceProvider ser
         try
         {
             // Every answer waits until its record is out of the process; a change's answer also until its RequestReceived
-            // entry is on disk, so no change is answered without a durable record of who made it.
-            if (receivedOnDisk is not null)
+            // entry is durable (committed with the change, or on disk), so no change is answered without a record of who made it.
+            if (receipt is not null)
             {
-                await receivedOnDisk.ConfigureAwait(false);
+                await receipt.DurableAsync().ConfigureAwait(false);
             }
 
             var completed = Completed(context, requestId);

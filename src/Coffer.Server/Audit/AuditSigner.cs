@@ -15,7 +15,11 @@ internal sealed class AuditSigner : IDisposable
         this.key = key;
         PublicKeyPath = publicKeyPath;
         PublicKeyPem = key.ExportSubjectPublicKeyInfoPem();
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..32];
     }
+
+    /// <summary>Names the audit directory's log wherever its records are kept elsewhere (one key per directory).</summary>
+    public string KeyId { get; }
 
     public string PublicKeyPath { get; }
 

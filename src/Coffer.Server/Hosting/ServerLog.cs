@@ -56,4 +56,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(18, LogLevel.Information, "This replica {Change} the background work lock (rotation schedule, lease expiry)")]
     public static partial void LeadershipChanged(ILogger logger, string change);
+
+    [LoggerMessage(19, LogLevel.Warning, "Restored {Count} audit entries that a crash had taken from the audit file, from the copies kept with their changes")]
+    public static partial void AuditRecovered(ILogger logger, int count);
+
+    [LoggerMessage(20, LogLevel.Error, "Dropping audit copies kept with changes failed ({ExceptionType}); retried at the next flush")]
+    public static partial void AuditOutboxPruneFailed(ILogger logger, string exceptionType);
 }

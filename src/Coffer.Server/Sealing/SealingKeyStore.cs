@@ -91,7 +91,7 @@ internal sealed class SealingKeyStore(SecretOperations secrets, INamespaceStore 
 
             try
             {
-                await secrets.PutAsync(Address, request, version, "coffer/sealing", cancellationToken).ConfigureAwait(false);
+                await secrets.PutAsync(Address, request, version, "coffer/sealing", receipt: null, cancellationToken).ConfigureAwait(false);
                 SealingLog.KeyAdded(logger, added.Certificate.Thumbprint, all.Count);
                 cached = new SealingKeySet(all);
                 return cached;

@@ -22,7 +22,8 @@ internal static class SecretEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var secrets = routes.MapGroup("/v1/namespaces/{namespace}/secrets").WithTags("Secrets");
+        // Every change here stores its audit record in its own transaction (see AuditReceipt).
+        var secrets = routes.MapGroup("/v1/namespaces/{namespace}/secrets").WithTags("Secrets").WithMetadata(StoresAuditRecord.Instance);
         secrets.MapGet("", ListAsync).RequireFilteredList("list", Resource).Produces<SecretList>();
 
         // update, or create alone, which may only make new secrets: checked by the handler through the authorizer.
@@ -75,7 +76,7 @@ internal static class SecretEndpoints
         var warnings = await context.RequestServices.GetRequiredService<Rotation.NamingEnforcement>()
             .CheckAsync(address, request.Metadata?.Labels, request.Metadata?.Annotations, context.RequestAborted).ConfigureAwait(false);
         Rotation.NamingEnforcement.AddWarnings(context.Response, warnings);
-        var metadata = await operations.PutAsync(address, request, expected, caller.Name, context.RequestAborted).ConfigureAwait(false);
+        var metadata = await operations.PutAsync(address, request, expected, caller.Name, context.Features.Get<AuditReceipt>(), context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, metadata.CurrentVersion == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
@@ -184,7 +185,7 @@ internal static class SecretEndpoints
             throw CofferException.Invalid("InvalidField", "version must be a positive integer", "version");
         }
 
-        var metadata = await operations.RollbackAsync(address, request.Version, ExpectedVersion(context), context.Caller().Name, context.RequestAborted).ConfigureAwait(false);
+        var metadata = await operations.RollbackAsync(address, request.Version, ExpectedVersion(context), context.Caller().Name, context.Features.Get<AuditReceipt>(), context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
@@ -205,7 +206,7 @@ internal static class SecretEndpoints
             versions = Versions(context.Request.Query["versions"]);
         }
 
-        var metadata = await operations.ChangeAsync(address, kind, versions, patch, ExpectedVersion(context), context.Caller().Name, context.RequestAborted).ConfigureAwait(false);
+        var metadata = await operations.ChangeAsync(address, kind, versions, patch, ExpectedVersion(context), context.Caller().Name, context.Features.Get<AuditReceipt>(), context.RequestAborted).ConfigureAwait(false);
         await WriteMetadataAsync(context, metadata, StatusCodes.Status200OK).ConfigureAwait(false);
     }
 

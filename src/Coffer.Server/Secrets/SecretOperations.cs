@@ -5,6 +5,7 @@ using Coffer.Core.Errors;
 using Coffer.Core.Naming;
 using Coffer.Core.Secrets;
 using Coffer.Crypto.Envelope;
+using Coffer.Server.Audit;
 using Coffer.Server.Hosting;
 using Coffer.Server.Metrics;
 using Coffer.Server.Seal;
@@ -15,7 +16,7 @@ namespace Coffer.Server.Secrets;
 /// <summary>Validates, encrypts and stores secrets; decrypts them for reads. No HTTP here.</summary>
 internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeProvider time, CofferMetrics metrics, Watch.SecretChangeSignal changed, ILogger<SecretOperations> logger)
 {
-    public async Task<SecretMetadata> PutAsync(SecretAddress address, SecretWriteRequest request, long? expectedVersion, string actor, CancellationToken cancellationToken)
+    public async Task<SecretMetadata> PutAsync(SecretAddress address, SecretWriteRequest request, long? expectedVersion, string actor, AuditReceipt? receipt, CancellationToken cancellationToken)
     {
         CheckEnvelope(request.ApiVersion, request.Kind, "Secret");
         if (request.Metadata?.Namespace is { } ns && ns != address.Namespace)
@@ -41,7 +42,7 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
             expectedVersion,
             actor,
             time.GetUtcNow());
-        return await WriteAsync(write, data, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(write, data, receipt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a version; deleted, destroyed and missing versions are 404 with distinct reasons.</summary>
@@ -101,18 +102,19 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
     }
 
     /// <summary>Writes a new version whose data is a copy of an older one.</summary>
-    public async Task<SecretMetadata> RollbackAsync(SecretAddress address, long version, long? expectedVersion, string actor, CancellationToken cancellationToken)
+    public async Task<SecretMetadata> RollbackAsync(SecretAddress address, long version, long? expectedVersion, string actor, AuditReceipt? receipt, CancellationToken cancellationToken)
     {
         var (stored, data) = await GetAsync(address, version, cancellationToken).ConfigureAwait(false);
         var write = new SecretWrite(address, stored.Secret.Type, null, null, stored.Secret.Immutable, null, expectedVersion, actor, time.GetUtcNow());
-        return await WriteAsync(write, data, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(write, data, receipt, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SecretMetadata> ChangeAsync(SecretAddress address, SecretChangeKind kind, IReadOnlyList<long> versions, MetadataPatchRequest? patch, long? expectedVersion, string actor, CancellationToken cancellationToken)
+    public async Task<SecretMetadata> ChangeAsync(SecretAddress address, SecretChangeKind kind, IReadOnlyList<long> versions, MetadataPatchRequest? patch, long? expectedVersion, string actor, AuditReceipt? receipt, CancellationToken cancellationToken)
     {
         var metadata = await store.ChangeAsync(
-            new SecretChange(address, kind, versions, patch?.Labels, patch?.Annotations, expectedVersion, actor, time.GetUtcNow()),
+            new SecretChange(address, kind, versions, patch?.Labels, patch?.Annotations, expectedVersion, actor, time.GetUtcNow()) { Audit = receipt?.Record },
             cancellationToken).ConfigureAwait(false);
+        receipt?.MarkStored();
         changed.Notify();
         return metadata;
     }
@@ -130,8 +132,10 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         return store.ListAsync(@namespace, query, cancellationToken);
     }
 
-    private async Task<SecretMetadata> WriteAsync(SecretWrite write, SecretData data, CancellationToken cancellationToken)
+    /// <summary>Stores the version, and with it the request's audit record when there is one (one commit for both).</summary>
+    private async Task<SecretMetadata> WriteAsync(SecretWrite write, SecretData data, AuditReceipt? receipt, CancellationToken cancellationToken)
     {
+        write = write with { Audit = receipt?.Record };
         var plaintext = data.Encode();
         var started = Stopwatch.GetTimestamp();
         try
@@ -141,6 +145,7 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
                 write,
                 version => EnvelopeCipher.Seal(seal.Ring, write.Address, version, plaintext),
                 cancellationToken).ConfigureAwait(false);
+            receipt?.MarkStored();
             changed.Notify();
             return metadata;
         }

@@ -133,6 +133,13 @@ internal static class PostgresMigrations
         """
         ALTER TABLE installation ADD COLUMN rewrap_requested_at bigint;
         """,
+        """
+        CREATE TABLE audit_outbox (
+            log_id text COLLATE "C" NOT NULL,
+            seq bigint NOT NULL,
+            line bytea NOT NULL,
+            PRIMARY KEY (log_id, seq));
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -74,6 +74,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
                 }
 
                 await RecordChangeAsync(connection, transaction, updated, SecretChangeLogSql.Written, write.At, ct).ConfigureAwait(false);
+                await RecordAuditAsync(connection, transaction, write.Audit, ct).ConfigureAwait(false);
                 return updated;
             },
             cancellationToken);
@@ -95,6 +96,7 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
 
                 await SaveMetadataAsync(connection, transaction, plan.Updated, insert: false, ct).ConfigureAwait(false);
                 await RecordChangeAsync(connection, transaction, plan.Updated, SecretChangeLogSql.KindOf(change.Kind), change.At, ct).ConfigureAwait(false);
+                await RecordAuditAsync(connection, transaction, change.Audit, ct).ConfigureAwait(false);
                 return plan.Updated;
             },
             cancellationToken);
@@ -215,6 +217,20 @@ internal sealed class PostgresSecretStore(PostgresDatabase database) : ISecretSt
         command.Parameters.AddWithValue("version", metadata.CurrentVersion);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("at", at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task RecordAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChangeAuditRecord? audit, CancellationToken cancellationToken)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        await using var command = PostgresDatabase.Command(connection, transaction, AuditOutboxSql.Insert);
+        command.Parameters.AddWithValue("log", audit.LogId);
+        command.Parameters.AddWithValue("seq", audit.Seq);
+        command.Parameters.AddWithValue("line", audit.Line);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

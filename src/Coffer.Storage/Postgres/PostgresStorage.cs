@@ -20,6 +20,7 @@ public static class PostgresStorage
         {
             Changes = new Relational.RelationalSecretChangeLog(database),
             RewrapRequests = new Relational.RelationalRewrapRequests(database),
+            AuditOutbox = new Relational.RelationalAuditOutbox(database),
         };
     }
 }

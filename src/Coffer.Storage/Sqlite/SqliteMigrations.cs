@@ -130,6 +130,13 @@ internal static class SqliteMigrations
         """
         ALTER TABLE installation ADD COLUMN rewrap_requested_at INTEGER;
         """,
+        """
+        CREATE TABLE audit_outbox (
+            log_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            line BLOB NOT NULL,
+            PRIMARY KEY (log_id, seq)) WITHOUT ROWID;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -87,6 +87,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 prune.Parameters.AddWithValue("$oldest", SecretRules.OldestKeptVersion(updated));
                 prune.ExecuteNonQuery();
                 RecordChange(transaction, updated, SecretChangeLogSql.Written, write.At);
+                RecordAudit(transaction, write.Audit);
                 return updated;
             },
             cancellationToken);
@@ -112,6 +113,7 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
                 var updated = plan.Updated;
                 SaveMetadata(transaction, updated, insert: false);
                 RecordChange(transaction, updated, SecretChangeLogSql.KindOf(change.Kind), change.At);
+                RecordAudit(transaction, change.Audit);
                 return updated;
             },
             cancellationToken);
@@ -233,6 +235,20 @@ internal sealed class SqliteSecretStore(SqliteDatabase database) : ISecretStore
         command.Parameters.AddWithValue("@version", metadata.CurrentVersion);
         command.Parameters.AddWithValue("@kind", kind);
         command.Parameters.AddWithValue("@at", at.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    private void RecordAudit(SqliteTransaction transaction, ChangeAuditRecord? audit)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        var command = database.WriterStatements.Get(transaction, AuditOutboxSql.Insert);
+        command.Parameters.AddWithValue("@log", audit.LogId);
+        command.Parameters.AddWithValue("@seq", audit.Seq);
+        command.Parameters.AddWithValue("@line", audit.Line);
         command.ExecuteNonQuery();
     }
 

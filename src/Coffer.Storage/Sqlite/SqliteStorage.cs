@@ -22,6 +22,7 @@ public static class SqliteStorage
         {
             Changes = new Relational.RelationalSecretChangeLog(database),
             RewrapRequests = new Relational.RelationalRewrapRequests(database),
+            AuditOutbox = new Relational.RelationalAuditOutbox(database),
         };
     }
 }

@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using Coffer.Server;
 using Coffer.Server.Audit;
 using Coffer.Server.Tests.Hosting;
+using Coffer.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Server.Tests.Audit;
@@ -125,30 +128,134 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Put_Change_ItsRequestReceivedEntryIsOnDiskBeforeTheAnswer()
+    public async Task Put_Change_ItsRequestReceivedEntryIsCommittedWithTheChange_NotWaitingForTheFile()
     {
+        await RestartAsync(TimeSpan.FromHours(1));
         sink!.Calls.Clear();
-        await server!.PutSecretAsync("default", "flushed", new Dictionary<string, string> { ["v"] = "x" });
+        await server!.PutSecretAsync("default", "kept", new Dictionary<string, string> { ["v"] = SecretValue });
         var calls = sink.Calls.ToList();
+        var log = server.Server.Services.GetRequiredService<AuditLog>();
 
-        var received = calls.FindIndex(c => c.StartsWith("write:", StringComparison.Ordinal) && c.Contains("RequestReceived", StringComparison.Ordinal));
-        Assert.True(received >= 0, string.Join(" ", calls));
-        Assert.Contains("flush", calls.Skip(received + 1));
-        Assert.Contains(calls, c => c.StartsWith("write:", StringComparison.Ordinal) && c.Contains("ResponseComplete", StringComparison.Ordinal));
+        var kept = await server.Server.Services.GetRequiredService<IAuditOutbox>().ReadAsync(log.LogId, CancellationToken.None);
+
+        var record = Assert.Single(kept);
+        var line = Encoding.UTF8.GetString(record.Line);
+        Assert.Contains("\"stage\":\"RequestReceived\"", line, StringComparison.Ordinal);
+        Assert.Contains("/v1/namespaces/default/secrets/kept", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretValue, line, StringComparison.Ordinal);
+        Assert.Contains(line.TrimEnd('\n'), File.ReadAllLines(LogPath));
+        Assert.DoesNotContain("flush", calls);
+        Assert.Contains(calls, c => c.Contains("RequestReceived", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.Contains("ResponseComplete", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Put_SinkCannotFlushToDisk_AnsweredWith503_ThenResumes()
+    public async Task Put_KeptRecords_AreDroppedOnceTheFileIsForcedToDisk()
     {
-        sink!.FlushFails = true;
-        using var refused = await server!.PutJsonAsync("/v1/namespaces/default/secrets/unsynced", """{"stringData":{"v":"x"}}""");
-        sink.FlushFails = false;
-        using var after = await server.PutJsonAsync("/v1/namespaces/default/secrets/synced", """{"stringData":{"v":"x"}}""");
+        await RestartAsync(TimeSpan.FromMilliseconds(50));
+        var log = server!.Server.Services.GetRequiredService<AuditLog>();
+        var outbox = server.Server.Services.GetRequiredService<IAuditOutbox>();
+        for (var i = 0; i < 3; i++)
+        {
+            await server.PutSecretAsync("default", $"p{i}", new Dictionary<string, string> { ["v"] = "x" });
+        }
 
-        await TestServer.AssertErrorAsync(refused, 503, "AuditUnavailable");
+        await Poll.UntilAsync(async () => (await outbox.ReadAsync(log.LogId, CancellationToken.None)).Count == 0, "the kept audit records were dropped");
+
+        Assert.Contains("flush", sink!.Calls);
+        Assert.True(log.SyncedSeq >= log.Count - 1);
+    }
+
+    [Fact]
+    public async Task Change_SinkCannotFlushToDisk_RefusedUnlessItsRecordIsCommittedWithIt_ThenResumes()
+    {
+        await RestartAsync(TimeSpan.FromHours(1));
+        var log = server!.Server.Services.GetRequiredService<AuditLog>();
+        var outbox = server.Server.Services.GetRequiredService<IAuditOutbox>();
+        sink!.FlushFails = true;
+
+        // A secret's record is committed with the secret, so a file that cannot be flushed does not hold it back.
+        using var put = await server.PutJsonAsync("/v1/namespaces/default/secrets/kept", """{"stringData":{"v":"x"}}""");
+        // The background flush fails too: the copies stay, so the record stays durable.
+        await Assert.ThrowsAsync<Coffer.Core.Errors.CofferException>(() => log.FlushAsync(CancellationToken.None));
+        var keptWhileFailing = (await outbox.ReadAsync(log.LogId, CancellationToken.None)).Count;
+        // A token is not a secret: its record can only reach disk through the file.
+        using var token = await server.Client.PostAsync("/v1/tokens", new StringContent("""{"ttl":"1h","user":"x"}""", Encoding.UTF8, "application/json"));
+        sink.FlushFails = false;
+        using var after = await server.Client.PostAsync("/v1/tokens", new StringContent("""{"ttl":"1h","user":"x"}""", Encoding.UTF8, "application/json"));
+        var durable = await log.FlushAsync(CancellationToken.None);
+        await outbox.PruneAsync(log.LogId, durable - 1, CancellationToken.None);
+
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        Assert.Equal(1, keptWhileFailing);
+        await TestServer.AssertErrorAsync(token, 503, "AuditUnavailable");
         Assert.True(after.IsSuccessStatusCode, await after.Content.ReadAsStringAsync());
+        Assert.Empty(await outbox.ReadAsync(log.LogId, CancellationToken.None));
         await StopAsync();
         Assert.True(AuditVerifier.Verify([LogPath], PublicKey).Intact);
+    }
+
+    [Fact]
+    public async Task Restart_AfterACrashLostTheFilesUnflushedTail_RestoresEveryChangesRecordFromItsCopy()
+    {
+        await StopAsync();
+        var folder = Directory.CreateTempSubdirectory("coffer-audit-crash-").FullName;
+        var audit = auditFolder;
+        var log = LogPath;
+        var keyFile = Path.Combine(folder, "unseal.key");
+        CofferServerOptions Options(string? unsealKeyFile) => new()
+        {
+            Listen = "127.0.0.1:0",
+            DataDirectory = Path.Combine(folder, "data"),
+            InsecureListen = true,
+            UnsealKeyFile = unsealKeyFile,
+            AuditDirectory = audit,
+            AuditOutboxFlushInterval = TimeSpan.FromHours(1),
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        };
+
+        var first = await TestServer.StartAsync(_ => Options(null), folder);
+        var init = await first.PostJsonAsync("/v1/sys/init", """{"shares":1,"threshold":1}""");
+        await first.PostJsonAsync("/v1/sys/unseal", new JsonObject { ["key"] = init["keys"]![0]!.GetValue<string>() }.ToJsonString());
+        await File.WriteAllTextAsync(keyFile, init["keys"]![0]!.GetValue<string>());
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        first.UseToken(init["rootToken"]!.GetValue<string>());
+        var durableLength = new FileInfo(log).Length;
+        var names = new[] { "c0", "c1", "c2" };
+        foreach (var name in names)
+        {
+            await first.PutSecretAsync("default", name, new Dictionary<string, string> { ["v"] = "x" });
+        }
+
+        var requestIds = Lines(log).Where(e => (string?)e["stage"] == "RequestReceived" && ((string?)e["path"])!.Contains("/secrets/", StringComparison.Ordinal))
+            .Select(e => (string?)e["requestId"]).ToList();
+        first.Client.Dispose();
+        await first.Server.DisposeAsync();
+        // What a power cut does to a file written but not yet forced to disk: everything after the last flush is gone.
+        using (var file = File.OpenHandle(log, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.SetLength(file, durableLength);
+        }
+
+        await using (var second = await TestServer.StartAsync(_ => Options(keyFile), folder))
+        {
+            second.UseToken(init["rootToken"]!.GetValue<string>());
+            var kept = await second.Server.Services.GetRequiredService<IAuditOutbox>()
+                .ReadAsync(second.Server.Services.GetRequiredService<AuditLog>().LogId, CancellationToken.None);
+            Assert.Empty(kept);
+            foreach (var name in names)
+            {
+                await second.GetSecretAsync("default", name);
+            }
+        }
+
+        var recovered = Lines(log).Where(e => e["recoveredSeq"] is not null).ToList();
+        var result = AuditVerifier.Verify([log], PublicKey);
+
+        Assert.Equal(3, requestIds.Count);
+        Assert.Equal(requestIds, recovered.Select(e => (string?)e["requestId"]));
+        Assert.All(recovered, e => Assert.Equal("RequestReceived", (string?)e["stage"]));
+        Assert.True(result.Intact, result.Problem);
     }
 
     [Fact]
@@ -186,11 +293,26 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.NotNull(data);
     }
 
+    /// <summary>Replaces the server with one on the same audit folder that forces the file at <paramref name="flushInterval"/>.</summary>
+    private async Task RestartAsync(TimeSpan flushInterval)
+    {
+        await StopAsync();
+        server = await TestServer.StartDevAsync(configure: (_, options) => options with
+        {
+            AuditDirectory = auditFolder,
+            AuditSinkWrapper = inner => sink = new SwitchableSink(inner),
+            AuditOutboxFlushInterval = flushInterval,
+        });
+    }
+
     private async Task StopAsync()
     {
         await server!.DisposeAsync();
         server = null;
     }
+
+    private static List<JsonNode> Lines(string path) =>
+        [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!["entry"]!)];
 
     private List<JsonNode> Entries() =>
         File.ReadAllLines(LogPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!["entry"]!).ToList();
