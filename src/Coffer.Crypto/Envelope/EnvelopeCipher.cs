@@ -38,20 +38,31 @@ public static class EnvelopeCipher
     /// <summary>Decrypts a version; a payload moved to another record or tampered with throws <see cref="CryptographicException"/>.</summary>
     public static byte[] Open(KeyRing ring, SecretAddress address, long version, SealedPayload payload)
     {
+        if (payload.Ciphertext.Length < DataHeaderLength || !payload.Ciphertext.AsSpan(0, 4).SequenceEqual(DataMagic) || payload.Ciphertext[4] != 1)
+        {
+            throw new CryptographicException("not a Coffer data ciphertext");
+        }
+
         var context = Context(address, version);
-        var dataKey = Unwrap(ring, payload, context);
+        var kek = KeyOf(ring, payload);
         try
         {
-            if (payload.Ciphertext.Length < DataHeaderLength || !payload.Ciphertext.AsSpan(0, 4).SequenceEqual(DataMagic) || payload.Ciphertext[4] != 1)
-            {
-                throw new CryptographicException("not a Coffer data ciphertext");
-            }
-
-            return AeadBox.Open(dataKey, payload.Ciphertext, DataHeaderLength, context);
+            // A version read before reuses the ciphers set up with its data key; only a new one is unwrapped.
+            return kek.DataKeys.Get(payload.WrappedKey, context, () => Unwrap(kek, payload.WrappedKey, context))
+                .Open(payload.Ciphertext, DataHeaderLength, context);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            CryptographicOperations.ZeroMemory(dataKey);
+            // Its ciphers were dropped meanwhile (the cache was full, or the server sealed): unwrap afresh.
+            var dataKey = Unwrap(kek, payload.WrappedKey, context);
+            try
+            {
+                return AeadBox.Open(dataKey, payload.Ciphertext, DataHeaderLength, context);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
         }
     }
 
@@ -80,7 +91,12 @@ public static class EnvelopeCipher
         return kek.Seal(header, context, dataKey);
     }
 
-    private static byte[] Unwrap(KeyRing ring, SealedPayload payload, byte[] context)
+    private static byte[] Unwrap(KeyRing ring, SealedPayload payload, byte[] context) => Unwrap(KeyOf(ring, payload), payload.WrappedKey, context);
+
+    private static byte[] Unwrap(KeyEncryptionKey kek, byte[] wrapped, byte[] context) => kek.Open(wrapped, WrapHeaderLength, context);
+
+    /// <summary>The ring's key that wrapped the payload's data key, after checking the wrapped key's header names it.</summary>
+    private static KeyEncryptionKey KeyOf(KeyRing ring, SealedPayload payload)
     {
         var wrapped = payload.WrappedKey;
         if (wrapped.Length < WrapHeaderLength || !wrapped.AsSpan(0, 4).SequenceEqual(WrapMagic) || wrapped[4] != 1)
@@ -95,12 +111,9 @@ public static class EnvelopeCipher
         }
 
         var kek = ring.Find(keyId);
-        if (kek?.Material is null)
-        {
-            throw new CryptographicException($"key-encryption key {keyId} is not in the ring");
-        }
-
-        return kek.Open(wrapped, WrapHeaderLength, context);
+        return kek?.Material is null
+            ? throw new CryptographicException($"key-encryption key {keyId} is not in the ring")
+            : kek;
     }
 
     /// <summary>Length-prefixed namespace and name plus the version, so no two records share a context.</summary>

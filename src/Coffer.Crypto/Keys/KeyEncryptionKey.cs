@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
+
+using Coffer.Crypto.Envelope;
 
 namespace Coffer.Crypto.Keys;
 
@@ -10,12 +11,8 @@ public sealed class KeyEncryptionKey
 {
     public const int KeyLength = 32;
 
-    /// <summary>Idle ciphers kept per key: about one per thread that wraps or unwraps at once.</summary>
-    private const int MaxIdleCiphers = 16;
-
-    /// <summary>Ciphers set up with this key, reused: setting one up costs more than wrapping a data key with it.</summary>
-    private readonly ConcurrentQueue<AesGcm> idle = new();
-    private volatile bool destroyed;
+    /// <summary>Ciphers set up with this key, reused (null for a retired key).</summary>
+    private readonly CipherPool? ciphers;
 
     internal KeyEncryptionKey(int id, DateTimeOffset createdAt, DateTimeOffset? retiredAt, byte[]? material)
     {
@@ -23,6 +20,7 @@ public sealed class KeyEncryptionKey
         CreatedAt = createdAt;
         RetiredAt = retiredAt;
         Material = material;
+        ciphers = material is null ? null : new CipherPool(material);
     }
 
     public int Id { get; }
@@ -35,87 +33,51 @@ public sealed class KeyEncryptionKey
 
     internal byte[]? Material { get; }
 
-    /// <summary><see cref="Envelope.AeadBox.Seal(AesGcm, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> under this key.</summary>
+    /// <summary>The ciphers of the data keys this key has unwrapped lately (see <see cref="DataKeyCache"/>).</summary>
+    internal DataKeyCache DataKeys { get; } = new();
+
+    /// <summary><see cref="AeadBox.Seal(AesGcm, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> under this key.</summary>
+    /// <exception cref="CryptographicException">The key is retired or forgotten.</exception>
     internal byte[] Seal(ReadOnlySpan<byte> header, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext)
     {
-        var cipher = Rent();
         try
         {
-            return Envelope.AeadBox.Seal(cipher, header, context, plaintext);
+            return (ciphers ?? throw NoMaterial()).Seal(header, context, plaintext);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            Return(cipher);
+            throw NoMaterial();
         }
     }
 
-    /// <summary><see cref="Envelope.AeadBox.Open(AesGcm, ReadOnlySpan{byte}, int, ReadOnlySpan{byte})"/> under this key.</summary>
+    /// <summary><see cref="AeadBox.Open(AesGcm, ReadOnlySpan{byte}, int, ReadOnlySpan{byte})"/> under this key.</summary>
+    /// <exception cref="CryptographicException">Any mismatch, or the key is retired or forgotten.</exception>
     internal byte[] Open(ReadOnlySpan<byte> sealedBytes, int headerLength, ReadOnlySpan<byte> context)
     {
-        var cipher = Rent();
         try
         {
-            return Envelope.AeadBox.Open(cipher, sealedBytes, headerLength, context);
+            return (ciphers ?? throw NoMaterial()).Open(sealedBytes, headerLength, context);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            Return(cipher);
+            throw NoMaterial();
         }
     }
 
-    /// <summary>A cipher keyed with this key, for one operation at a time.</summary>
-    /// <exception cref="CryptographicException">The key is retired or destroyed.</exception>
-    private AesGcm Rent()
-    {
-        if (idle.TryDequeue(out var cipher))
-        {
-            return cipher;
-        }
-
-        if (destroyed || Material is null)
-        {
-            throw new CryptographicException($"key-encryption key {Id} has no material");
-        }
-
-        return new AesGcm(Material, Envelope.AeadBox.TagLength);
-    }
-
-    private void Return(AesGcm cipher)
-    {
-        if (destroyed || idle.Count >= MaxIdleCiphers)
-        {
-            cipher.Dispose();
-            return;
-        }
-
-        idle.Enqueue(cipher);
-        if (destroyed)
-        {
-            // Destroyed meanwhile: its sweep may have run before this cipher came back.
-            DisposeIdle();
-        }
-    }
-
-    /// <summary>Zeroes the material and frees every idle cipher (each holds the expanded key); used when sealing.</summary>
+    /// <summary>Zeroes the material and frees every cipher that holds it or a data key it unwrapped; used when sealing.</summary>
     internal void Destroy()
     {
-        destroyed = true;
         if (Material is { } material)
         {
             CryptographicOperations.ZeroMemory(material);
         }
 
-        DisposeIdle();
+        ciphers?.Dispose();
+        DataKeys.Dispose();
     }
 
     /// <summary>Never prints key material.</summary>
     public override string ToString() => $"kek-{Id}";
 
-    private void DisposeIdle()
-    {
-        while (idle.TryDequeue(out var cipher))
-        {
-            cipher.Dispose();
-        }
-    }
+    private CryptographicException NoMaterial() => new($"key-encryption key {Id} has no material (retired, or the server sealed)");
 }

@@ -28,6 +28,7 @@ internal sealed class AuditLog : IAsyncDisposable
     private Batch current;
     private ArrayBufferWriter<byte>? spareLines;
     private bool disposed;
+    private IDisposable? directoryLock;
     private long nextSeq;
     private string head;
     private long failures;
@@ -96,11 +97,21 @@ internal sealed class AuditLog : IAsyncDisposable
 
     /// <summary>Opens the log in <paramref name="path"/>, continuing the chain where the newest file ends.</summary>
     /// <param name="extraSinks">Standard output and SIEM forwarding, written after the file.</param>
+    /// <exception cref="CofferException">Another server already writes to this log.</exception>
     public static AuditLog Open(string path, AuditSigner signer, TimeProvider time, ILogger logger, TimeSpan checkpointInterval, Func<IAuditSink, IAuditSink>? wrap = null, long maxFileBytes = 0, IReadOnlyList<IAuditSink>? extraSinks = null)
     {
-        var (seq, head) = ReadTail(path);
-        IAuditSink file = new FileAuditSink(path, maxFileBytes);
-        return new AuditLog([wrap is null ? file : wrap(file), .. extraSinks ?? []], signer, time, logger, seq, head, checkpointInterval);
+        var held = LockDirectory(path);
+        try
+        {
+            var (seq, head) = ReadTail(path);
+            IAuditSink file = new FileAuditSink(path, maxFileBytes);
+            return new AuditLog([wrap is null ? file : wrap(file), .. extraSinks ?? []], signer, time, logger, seq, head, checkpointInterval) { directoryLock = held };
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -211,6 +222,7 @@ internal sealed class AuditLog : IAsyncDisposable
 
         syncGate.Dispose();
         signer.Dispose();
+        directoryLock?.Dispose();
     }
 
     public AuditEntry Template(string kind)
@@ -373,6 +385,23 @@ internal sealed class AuditLog : IAsyncDisposable
         finally
         {
             syncGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One writer per log: two servers appending to one file would interleave two chains (and share one log id for the
+    /// copies kept with changes). The lock goes with the process, however it ends.
+    /// </summary>
+    private static FileStream LockDirectory(string path)
+    {
+        var lockPath = path + ".lock";
+        try
+        {
+            return new FileStream(lockPath, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        }
+        catch (IOException)
+        {
+            throw new CofferException(ErrorKind.Conflict, "AuditLogInUse", $"another Coffer server writes the audit log {path}; give each server (each replica) its own --audit-dir");
         }
     }
 

@@ -8,7 +8,7 @@ using Coffer.Storage;
 namespace Coffer.Server.Rotation;
 
 /// <summary>Per-secret rotation policies and namespace policies, validated on the way in.</summary>
-internal sealed class RotationSettings(IRotationObjectStore objects)
+internal sealed class RotationSettings(IRotationObjectStore objects, TimeProvider time)
 {
     public const string SecretPolicyKind = "RotationPolicy";
     public const string NamespacePolicyKind = "NamespacePolicy";
@@ -23,6 +23,9 @@ internal sealed class RotationSettings(IRotationObjectStore objects)
     public static readonly TimeSpan RolloutHold = TimeSpan.FromHours(24);
 
     private static readonly string[] Rotators = ["generate", "webhook", "postgres"];
+
+    /// <summary>Namespace policies as last read; every write checks naming against one, so it is not read each time.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedPolicy> namespacePolicies = new(StringComparer.Ordinal);
 
     public async Task<RotationPolicyDocument?> GetSecretPolicyAsync(SecretAddress address, CancellationToken cancellationToken) =>
         await objects.GetAsync(SecretPolicyKind, address.Namespace, address.Name, cancellationToken).ConfigureAwait(false) is { } body
@@ -43,16 +46,37 @@ internal sealed class RotationSettings(IRotationObjectStore objects)
     public Task<bool> DeleteSecretPolicyAsync(SecretAddress address, CancellationToken cancellationToken) =>
         objects.DeleteAsync(SecretPolicyKind, address.Namespace, address.Name, cancellationToken);
 
-    public async Task<NamespacePolicyDocument> GetNamespacePolicyAsync(string @namespace, CancellationToken cancellationToken) =>
-        await objects.GetAsync(NamespacePolicyKind, @namespace, NamespaceObject, cancellationToken).ConfigureAwait(false) is { } body
+    /// <summary>
+    /// The namespace's policy; read at most <see cref="Access.AccessPolicySource.MaxAge"/> ago, as RBAC is (a change made
+    /// through this server shows at once, one made through another replica within that age).
+    /// </summary>
+    public async Task<NamespacePolicyDocument> GetNamespacePolicyAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (namespacePolicies.TryGetValue(@namespace, out var cached) && now - cached.At < Access.AccessPolicySource.MaxAge)
+        {
+            return cached.Policy;
+        }
+
+        var policy = await objects.GetAsync(NamespacePolicyKind, @namespace, NamespaceObject, cancellationToken).ConfigureAwait(false) is { } body
             ? JsonSerializer.Deserialize(body, RotationJsonContext.Default.NamespacePolicyDocument)!
             : new NamespacePolicyDocument();
+        namespacePolicies[@namespace] = new CachedPolicy(policy, now);
+        return policy;
+    }
 
-    public Task<bool> PutNamespacePolicyAsync(string @namespace, NamespacePolicyDocument policy, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> PutNamespacePolicyAsync(string @namespace, NamespacePolicyDocument policy, DateTimeOffset at, CancellationToken cancellationToken)
     {
         Validate(policy);
         var stored = policy with { ApiVersion = null, Kind = null };
-        return objects.PutAsync(NamespacePolicyKind, @namespace, NamespaceObject, JsonSerializer.Serialize(stored, RotationJsonContext.Default.NamespacePolicyDocument), at, cancellationToken);
+        try
+        {
+            return await objects.PutAsync(NamespacePolicyKind, @namespace, NamespaceObject, JsonSerializer.Serialize(stored, RotationJsonContext.Default.NamespacePolicyDocument), at, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            namespacePolicies.TryRemove(@namespace, out _);
+        }
     }
 
     public static TimeSpan PeriodOf(RotationPolicyDocument? secret, NamespacePolicyDocument ns) =>
@@ -181,4 +205,6 @@ internal sealed class RotationSettings(IRotationObjectStore objects)
 
     private static void CheckEnvelope(string? apiVersion, string? kind, string expected) =>
         Secrets.SecretOperations.CheckEnvelope(apiVersion, kind, expected);
+
+    private sealed record CachedPolicy(NamespacePolicyDocument Policy, DateTimeOffset At);
 }

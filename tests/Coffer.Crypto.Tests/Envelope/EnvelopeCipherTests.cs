@@ -40,6 +40,23 @@ public sealed class EnvelopeCipherTests
     }
 
     [Fact]
+    public void Open_MoreVersionsThanTheCacheHolds_EachStillOpens_CacheStaysBounded()
+    {
+        var ring = KeyRing.CreateNew(At);
+        var payloads = Enumerable.Range(1, DataKeyCache.Capacity + 200).Select(v => EnvelopeCipher.Seal(ring, Db, v, BitConverter.GetBytes(v))).ToList();
+
+        for (var round = 0; round < 2; round++)
+        {
+            for (var v = 1; v <= payloads.Count; v++)
+            {
+                Assert.Equal(BitConverter.GetBytes(v), EnvelopeCipher.Open(ring, Db, v, payloads[v - 1]));
+            }
+        }
+
+        Assert.InRange(ring.Current.DataKeys.Count, 1, DataKeyCache.Capacity);
+    }
+
+    [Fact]
     public void Open_AfterTheRingIsDestroyed_FailsEvenWithCiphersOnceSetUp()
     {
         var ring = KeyRing.CreateNew(At);
@@ -70,6 +87,8 @@ public sealed class EnvelopeCipherTests
     {
         var ring = KeyRing.CreateNew(At);
         var payload = EnvelopeCipher.Seal(ring, Db, 1, Plaintext);
+        // Read where it belongs first, so its data key's ciphers are kept: the move must fail all the same.
+        Assert.Equal(Plaintext, EnvelopeCipher.Open(ring, Db, 1, payload));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Open(ring, new SecretAddress(ns, name), version, payload));
     }
 
@@ -87,6 +106,7 @@ public sealed class EnvelopeCipherTests
     {
         var ring = KeyRing.CreateNew(At);
         var payload = EnvelopeCipher.Seal(ring, Db, 1, Plaintext);
+        Assert.Equal(Plaintext, EnvelopeCipher.Open(ring, Db, 1, payload));
         var data = (byte[])payload.Ciphertext.Clone();
         data[10] ^= 1;
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Open(ring, Db, 1, payload with { Ciphertext = data }));

@@ -259,6 +259,19 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_AuditDirectoryInUseByAnotherServer_RefusedUntilThatOneStops()
+    {
+        var error = await Assert.ThrowsAsync<Coffer.Core.Errors.CofferException>(() =>
+            TestServer.StartDevAsync(configure: (_, options) => options with { AuditDirectory = auditFolder }));
+        await StopAsync();
+        await using var next = await TestServer.StartDevAsync(configure: (_, options) => options with { AuditDirectory = auditFolder });
+
+        Assert.Equal("AuditLogInUse", error.Reason);
+        Assert.Contains("--audit-dir", error.Message, StringComparison.Ordinal);
+        Assert.True(AuditVerifier.Verify([LogPath], PublicKey, open: true).Intact);
+    }
+
+    [Fact]
     public async Task DeadSink_RefusesRequestsBeforeActing_ThenResumes()
     {
         sink!.Dead = true;
