@@ -21,14 +21,9 @@ internal sealed class RelationalAuditOutbox(IRelationalDatabase database) : IAud
             },
             cancellationToken);
 
-    public Task<long> PruneAsync(string logId, long throughSeq, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                await using var command = RelationalCommand.Create(connection, transaction, "DELETE FROM audit_outbox WHERE log_id = @log AND seq <= @through;")
-                    .With("log", logId)
-                    .With("through", throughSeq);
-                return (long)await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            },
-            cancellationToken);
+    public async Task<long> PruneAsync(string logId, long throughSeq, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            "DELETE FROM audit_outbox WHERE log_id = @log AND seq <= @through;",
+            c => c.With("log", logId).With("through", throughSeq),
+            cancellationToken).ConfigureAwait(false);
 }

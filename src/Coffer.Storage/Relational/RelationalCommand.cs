@@ -14,6 +14,16 @@ internal static class RelationalCommand
         return command;
     }
 
+    /// <summary>Runs one statement, its parameters bound by <paramref name="bind"/>, in a transaction of its own; returns the rows it changed.</summary>
+    public static Task<int> ExecuteAsync(this IRelationalDatabase database, string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = bind(Create(connection, transaction, sql));
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+
     public static DbCommand With(this DbCommand command, string name, object? value, DbType type)
     {
         var parameter = command.CreateParameter();

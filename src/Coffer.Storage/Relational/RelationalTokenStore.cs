@@ -36,16 +36,8 @@ internal sealed class RelationalTokenStore(IRelationalDatabase database) : IToke
             },
             cancellationToken);
 
-    public Task<bool> RenewAsync(string accessor, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                await using var command = RelationalCommand.Create(connection, transaction, "UPDATE tokens SET expires_at = @e WHERE accessor = @a;")
-                    .With("e", expiresAt)
-                    .With("a", accessor);
-                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-            },
-            cancellationToken);
+    public async Task<bool> RenewAsync(string accessor, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("UPDATE tokens SET expires_at = @e WHERE accessor = @a;", c => c.With("e", expiresAt).With("a", accessor), cancellationToken).ConfigureAwait(false) == 1;
 
     public Task<IReadOnlyList<string>> RevokeAsync(string accessor, bool withDescendants, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<string>>(
