@@ -97,7 +97,6 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
-            metrics.StorageTime("write", started);
         }
     }
 
@@ -152,6 +151,7 @@ internal sealed class SecretOperations(ISecretStore store, SealState seal, TimeP
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
+            metrics.StorageTime("write", started);
         }
     }
 

@@ -39,7 +39,9 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Matches(@"coffer_audit_entries_total [1-9]", text);
         Assert.Contains("coffer_audit_sink_failures_total 0", text, StringComparison.Ordinal);
         Assert.Contains("coffer_audit_pending_entries", text, StringComparison.Ordinal);
-        Assert.Contains("coffer_storage_operation_duration_seconds_count{operation=\"read\"}", text, StringComparison.Ordinal);
+        // Each operation under its own label: two reads that reached storage, one write.
+        Assert.Contains("coffer_storage_operation_duration_seconds_count{operation=\"read\"} 2", text, StringComparison.Ordinal);
+        Assert.Contains("coffer_storage_operation_duration_seconds_count{operation=\"write\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("endpoint=\"/v1/namespaces/{namespace}/secrets/{name}\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Canary, text, StringComparison.Ordinal);
