@@ -224,7 +224,7 @@ public static class CofferServer
         var metrics = app.Services.GetRequiredService<CofferMetrics>();
         app.UseHttpMetrics(o =>
         {
-            o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry));
+            o.SetMetricFactory(metrics.Factory);
         });
         if (options.Audit)
         {

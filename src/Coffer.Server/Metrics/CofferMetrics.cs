@@ -22,7 +22,7 @@ internal sealed class CofferMetrics
 
     public CofferMetrics(SealState seal, TimeProvider time, IServiceProvider services)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        var factory = Factory;
         reads = factory.CreateCounter("coffer_secret_reads_total", "Secret reads answered with success, by namespace.", "namespace");
         writes = factory.CreateCounter("coffer_secret_writes_total", "Secret changes answered with success (create, update, patch, delete, rollback), by namespace.", "namespace");
         denials = factory.CreateCounter("coffer_access_denied_total", "Requests refused by access control (403), by verb and resource.", "verb", "resource");
@@ -54,6 +54,19 @@ internal sealed class CofferMetrics
     }
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    /// <summary>Makes this server's metrics, the HTTP middleware's included.</summary>
+    public MetricFactory Factory
+    {
+        get
+        {
+            var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+
+            // Coffer exports no traces, so an exemplar would name a trace nobody has; taking one costs every observation.
+            factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = (_, _) => Exemplar.None };
+            return factory;
+        }
+    }
 
     /// <summary>Counts a finished request from its audit entry.</summary>
     public void Observe(AuditEntry entry)
