@@ -28,11 +28,7 @@ public sealed class LineDetector(RuleSet ruleSet)
             return;
         }
 
-        if (RuleSet.AnyKeyword is { } any && !line.AsSpan().ContainsAny(any))
-        {
-            return;
-        }
-
+        // One pass finds whether any keyword is there and which rules it selects.
         if (!RuleSet.KeywordIndex.Mark(line, active))
         {
             return;
