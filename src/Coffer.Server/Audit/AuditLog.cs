@@ -86,8 +86,14 @@ internal sealed class AuditLog : IAsyncDisposable
     /// <summary>Names this log's records kept with their changes.</summary>
     public string LogId => signer.KeyId;
 
-    /// <summary>Entries handed to changes to keep in their transactions so far.</summary>
+    /// <summary>Entries committed with their changes so far.</summary>
     public long KeptWithChanges => Interlocked.Read(ref keptWithChanges);
+
+    /// <summary>
+    /// Counts an entry committed with its change. Counted after the commit, not when the entry is handed out, so a flush
+    /// that sees the count has the copy to drop: one counted earlier could commit after the drop and stay behind.
+    /// </summary>
+    public void CountKept() => Interlocked.Increment(ref keptWithChanges);
 
     /// <summary>Entries before this sequence number are on stable storage in the file.</summary>
     public long SyncedSeq => Volatile.Read(ref syncedSeq);
@@ -137,13 +143,7 @@ internal sealed class AuditLog : IAsyncDisposable
     public ChangeAuditRecord RecordForChange(AuditEntry template)
     {
         var (batch, seq, line) = Append(template, final: false, keepLine: true);
-        if (!WriteOut(batch))
-        {
-            throw Unavailable();
-        }
-
-        Interlocked.Increment(ref keptWithChanges);
-        return new ChangeAuditRecord(LogId, seq, line!);
+        return WriteOut(batch) ? new ChangeAuditRecord(LogId, seq, line!) : throw Unavailable();
     }
 
     /// <summary>Forces every entry written so far to stable storage; returns the sequence number before which all are.</summary>

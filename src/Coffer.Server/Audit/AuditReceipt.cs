@@ -15,7 +15,11 @@ internal sealed class AuditReceipt(ChangeAuditRecord record, AuditLog log, Cance
 
     public Task? Flush { get; private set; }
 
-    public void MarkStored() => Stored = true;
+    public void MarkStored()
+    {
+        Stored = true;
+        log.CountKept();
+    }
 
     /// <summary>Forces the file to disk on a pool thread while the request goes on.</summary>
     public void StartFlush() => Flush ??= log.FlushWrittenAsync(cancellationToken);
