@@ -81,7 +81,7 @@ public static class ScanConfigLoader
         try
         {
             rule = new DetectionRule(id, String(table, "description") ?? id, Strings(table, "keywords"), regex, string.Empty, string.Empty);
-            _ = rule.Compiled;
+            rule.Matcher.Prepare();
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Coffer.Scanning.Rules;
 
 namespace Coffer.Scanning.Detection;
 
@@ -15,6 +16,9 @@ public sealed class LineDetector(RuleSet ruleSet)
 
     /// <summary>Rules selected for the current line; one detector serves one thread.</summary>
     private readonly bool[] active = new bool[ruleSet.Rules.Count];
+
+    // An array, not the list interface: every selected line walks every rule's flag.
+    private readonly DetectionRule[] rules = [.. ruleSet.Rules];
 
     public RuleSet RuleSet { get; } = ruleSet;
 
@@ -34,21 +38,21 @@ public sealed class LineDetector(RuleSet ruleSet)
             return;
         }
 
-        var taken = new List<(int Start, int End)>();
-        for (var i = 0; i < RuleSet.Rules.Count; i++)
+        List<(int Start, int End)>? taken = null;
+        for (var i = 0; i < rules.Length; i++)
         {
             if (!active[i])
             {
                 continue;
             }
 
-            var rule = RuleSet.Rules[i];
+            var rule = rules[i];
             if (rule.Precondition is { } precondition && !precondition(line))
             {
                 continue;
             }
 
-            foreach (Match match in rule.Compiled.Matches(line))
+            foreach (Match match in rule.Matcher.Matches(line))
             {
                 var group = SecretGroupOf(rule.SecretGroup, match);
                 if (!group.Success || group.Length == 0)
@@ -58,18 +62,18 @@ public sealed class LineDetector(RuleSet ruleSet)
 
                 var secret = group.Value;
                 var (start, end) = (group.Index, group.Index + group.Length);
-                if (taken.Any(t => start < t.End && t.Start < end) || !IsSecret(rule, secret))
+                if (taken?.Exists(t => start < t.End && t.Start < end) == true || !IsSecret(rule, secret))
                 {
                     continue;
                 }
 
-                taken.Add((start, end));
+                (taken ??= []).Add((start, end));
                 findings.Add(new Finding(rule.Id, rule.Description, path, lineNumber, columnOverride != 0 ? columnOverride : start + 1, secret));
             }
         }
     }
 
-    private bool IsSecret(Rules.DetectionRule rule, string secret)
+    private bool IsSecret(DetectionRule rule, string secret)
     {
         if (rule.Entropy is { } minimum && ShannonEntropy.Of(secret) < minimum)
         {

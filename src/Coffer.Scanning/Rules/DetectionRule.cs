@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Coffer.Scanning.Rules;
 
 /// <summary>One kind of secret: a keyword prefilter, a linear-time regex and the samples that prove it.</summary>
@@ -8,10 +6,8 @@ namespace Coffer.Scanning.Rules;
 /// <param name="FalsePositive">A line the rule must not report.</param>
 public sealed record DetectionRule(string Id, string Description, IReadOnlyList<string> Keywords, string Regex, string TruePositive, string FalsePositive)
 {
-    // Built on first use: the non-backtracking engine is slow to construct, and most rules' keywords never appear.
-    private readonly Lazy<Regex> compiled = new(() => RulePattern.Compile(Regex));
-
-    public Regex Compiled => compiled.Value;
+    // Built on first use (most rules' keywords never appear), after any `with` that sets IsBuiltIn.
+    private RuleMatcher? matcher;
 
     /// <summary>Minimum Shannon entropy (bits per character) of the secret; null: no check.</summary>
     public double? Entropy { get; init; }
@@ -29,4 +25,9 @@ public sealed record DetectionRule(string Id, string Description, IReadOnlyList<
     /// skip the regex. Null: the regex runs on every line the keywords select.
     /// </summary>
     public Func<string, bool>? Precondition { get; init; }
+
+    /// <summary>Shipped with Coffer: its regex may run on the bounded backtracking engine (see <see cref="RuleMatcher"/>).</summary>
+    public bool IsBuiltIn { get; init; }
+
+    internal RuleMatcher Matcher => matcher ??= new RuleMatcher(Regex, IsBuiltIn ? RuleMatcher.DefaultBacktrackingLimit : null);
 }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Coffer.Scanning.Rules;
 
-/// <summary>Builds and compiles rule regexes; every regex runs on the non-backtracking engine so scans stay linear.</summary>
+/// <summary>Builds and compiles rule regexes: the linear engine for any pattern, the bounded backtracking one for built-in rules.</summary>
 public static class RulePattern
 {
     /// <summary>The value of a token with a distinctive shape, delimited so it is not part of a longer word.</summary>
@@ -24,4 +24,7 @@ public static class RulePattern
             throw new ArgumentException($"regex {pattern} cannot run in linear time: {e.Message}", nameof(pattern), e);
         }
     }
+
+    /// <summary>The interpreter, stopped by <paramref name="limit"/>; only for built-in patterns, which the linear engine also accepts.</summary>
+    internal static Regex CompileBacktracking(string pattern, TimeSpan limit) => new(pattern, RegexOptions.CultureInvariant, limit);
 }
