@@ -43,8 +43,17 @@ internal sealed class KeywordIndex
         }
     }
 
-    /// <summary>Marks in <paramref name="active"/> (cleared first) every rule to run on the line; returns whether any is.</summary>
-    public bool Mark(ReadOnlySpan<char> line, bool[] active)
+    /// <summary>Every keyword (case-insensitive); null when there is none.</summary>
+    public SearchValues<string>? Keywords => all;
+
+    /// <summary>Some rule has no keyword (or an empty one), so every line is a candidate.</summary>
+    public bool HasAlwaysOnRules => alwaysOn.Length > 0;
+
+    /// <summary>
+    /// Marks in <paramref name="active"/> (cleared first) every rule to run on the line; returns whether any is. The search
+    /// for keywords starts at <paramref name="from"/>, when the caller knows none starts before it.
+    /// </summary>
+    public bool Mark(ReadOnlySpan<char> line, int from, bool[] active)
     {
         Array.Clear(active);
         var any = false;
@@ -58,6 +67,7 @@ internal sealed class KeywordIndex
             return any;
         }
 
+        line = line[Math.Min(from, line.Length)..];
         for (var start = line.IndexOfAny(all); start >= 0; start = line.IndexOfAny(all))
         {
             line = line[start..];

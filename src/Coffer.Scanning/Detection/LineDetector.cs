@@ -25,7 +25,17 @@ public sealed class LineDetector(RuleSet ruleSet)
     public void Detect(string path, int lineNumber, string line, List<Finding> findings) => Detect(path, lineNumber, 0, line, findings);
 
     /// <summary>Adds the line's findings; <paramref name="columnOverride"/> (when not 0) replaces the match column, for decoded text.</summary>
-    public void Detect(string path, int lineNumber, int columnOverride, string line, List<Finding> findings)
+    public void Detect(string path, int lineNumber, int columnOverride, string line, List<Finding> findings) =>
+        Detect(path, lineNumber, columnOverride, line, line, 0, findings);
+
+    /// <summary>
+    /// Adds the findings of a line still in the scan's buffer: it becomes a string only if a regex has to run on it.
+    /// No keyword starts before <paramref name="firstKeyword"/>, where the scan's own search stopped.
+    /// </summary>
+    internal void Detect(string path, int lineNumber, ReadOnlySpan<char> line, int firstKeyword, List<Finding> findings) =>
+        Detect(path, lineNumber, 0, line, null, firstKeyword, findings);
+
+    private void Detect(string path, int lineNumber, int columnOverride, ReadOnlySpan<char> line, string? text, int firstKeyword, List<Finding> findings)
     {
         if (line.Contains(AllowMarker, StringComparison.OrdinalIgnoreCase) || line.Contains("gitleaks:allow", StringComparison.OrdinalIgnoreCase))
         {
@@ -33,7 +43,7 @@ public sealed class LineDetector(RuleSet ruleSet)
         }
 
         // One pass finds whether any keyword is there and which rules it selects.
-        if (!RuleSet.KeywordIndex.Mark(line, active))
+        if (!RuleSet.KeywordIndex.Mark(line, firstKeyword, active))
         {
             return;
         }
@@ -52,7 +62,8 @@ public sealed class LineDetector(RuleSet ruleSet)
                 continue;
             }
 
-            foreach (Match match in rule.Matcher.Matches(line))
+            text ??= line.ToString();
+            foreach (Match match in rule.Matcher.Matches(text))
             {
                 var group = SecretGroupOf(rule.SecretGroup, match);
                 if (!group.Success || group.Length == 0)

@@ -10,9 +10,8 @@ public sealed class RuleSet
     {
         Rules = rules;
         Allowlist = allowlist;
-        var all = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        AnyKeyword = rules.Any(r => r.Keywords.Count == 0) || all.Length == 0 ? null : SearchValues.Create(all, StringComparison.OrdinalIgnoreCase);
         KeywordIndex = new KeywordIndex([.. rules.Select(r => r.Keywords)]);
+        AnyKeyword = KeywordIndex.HasAlwaysOnRules ? null : KeywordIndex.Keywords;
     }
 
     public IReadOnlyList<DetectionRule> Rules { get; }

@@ -201,7 +201,7 @@ internal sealed class TextScan
             lineEnd = lineEnd < 0 ? text.Length : hit + lineEnd;
             var content = text[lineStart..lineEnd];
             var before = findings.Count;
-            detector.Detect(path, line, content.EndsWith('\r') ? content[..^1].ToString() : content.ToString(), findings);
+            detector.Detect(path, line, content.EndsWith('\r') ? content[..^1] : content, hit - lineStart, findings);
             privateKey.Begin(before);
             position = ConsumeKeyBlock(text, Math.Min(lineEnd + 1, text.Length), ref line, ref counted);
         }

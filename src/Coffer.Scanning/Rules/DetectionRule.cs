@@ -24,7 +24,7 @@ public sealed record DetectionRule(string Id, string Description, IReadOnlyList<
     /// Built-in rules only: a cheap test that every line the regex and filters can report passes; lines that fail it
     /// skip the regex. Null: the regex runs on every line the keywords select.
     /// </summary>
-    public Func<string, bool>? Precondition { get; init; }
+    public LineTest? Precondition { get; init; }
 
     /// <summary>Shipped with Coffer: its regex may run on the bounded backtracking engine (see <see cref="RuleMatcher"/>).</summary>
     public bool IsBuiltIn { get; init; }

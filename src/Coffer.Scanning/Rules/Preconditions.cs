@@ -16,9 +16,9 @@ internal static class Preconditions
     /// Some occurrence of <paramref name="prefix"/> (case-sensitive) is followed by at least <paramref name="length"/>
     /// characters of <paramref name="characters"/>, then <paramref name="next"/> if given.
     /// </summary>
-    public static Func<string, bool> PrefixedRun(string prefix, SearchValues<char> characters, int length, char? next = null) => line =>
+    public static LineTest PrefixedRun(string prefix, SearchValues<char> characters, int length, char? next = null) => line =>
     {
-        var rest = line.AsSpan();
+        var rest = line;
         for (var at = rest.IndexOf(prefix, StringComparison.Ordinal); at >= 0; at = rest.IndexOf(prefix, StringComparison.Ordinal))
         {
             rest = rest[(at + prefix.Length)..];
@@ -34,21 +34,21 @@ internal static class Preconditions
     };
 
     /// <summary><c>SK</c> and 32 hex digits.</summary>
-    public static Func<string, bool> TwilioKey { get; } = PrefixedRun("SK", Hex, 32);
+    public static LineTest TwilioKey { get; } = PrefixedRun("SK", Hex, 32);
 
     /// <summary><c>sk_live_</c> and 24 letters or digits.</summary>
-    public static Func<string, bool> StripeLiveKey { get; } = PrefixedRun("sk_live_", Alnum, 24);
+    public static LineTest StripeLiveKey { get; } = PrefixedRun("sk_live_", Alnum, 24);
 
     /// <summary><c>pat</c>, 14 letters or digits and a dot.</summary>
-    public static Func<string, bool> AirtableToken { get; } = PrefixedRun("pat", Alnum, 14, '.');
+    public static LineTest AirtableToken { get; } = PrefixedRun("pat", Alnum, 14, '.');
 
     /// <summary>A line that starts, after white space, with <c>password:</c>.</summary>
-    public static bool StartsWithPasswordKey(string line) => line.AsSpan().TrimStart().StartsWith("password:", StringComparison.Ordinal);
+    public static bool StartsWithPasswordKey(ReadOnlySpan<char> line) => line.TrimStart().StartsWith("password:", StringComparison.Ordinal);
 
     /// <summary><c>password</c> or <c>pwd</c> (any case) after a <c>;</c> and before a <c>=</c>, white space allowed around it.</summary>
-    public static bool PasswordAfterSemicolon(string line)
+    public static bool PasswordAfterSemicolon(ReadOnlySpan<char> line)
     {
-        var span = line.AsSpan();
+        var span = line;
         for (var from = 0; from < span.Length;)
         {
             var rest = span[from..];
@@ -79,12 +79,12 @@ internal static class Preconditions
     /// each lies within such a run. Any non-ASCII character continues a run, since a case-insensitive class can match
     /// some (the Kelvin sign matches <c>k</c>).
     /// </summary>
-    public static Func<string, bool> RunWithLetterAndDigit(string asciiClass, int length)
+    public static LineTest RunWithLetterAndDigit(string asciiClass, int length)
     {
         var stops = SearchValues.Create(Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !asciiClass.Contains(c, StringComparison.Ordinal)).ToArray());
         return line =>
         {
-            var rest = line.AsSpan();
+            var rest = line;
             while (true)
             {
                 var start = rest.IndexOfAnyExcept(stops);

@@ -15,7 +15,7 @@ public sealed class KeywordIndexTests
 
         foreach (var line in lines)
         {
-            var any = index.Mark(line, active);
+            var any = index.Mark(line, 0, active);
 
             var expected = rules.Select(r => r.Keywords.Count == 0 || r.Keywords.Any(k => line.Contains(k, StringComparison.OrdinalIgnoreCase))).ToArray();
             Assert.True(expected.SequenceEqual(active), line);
@@ -29,20 +29,32 @@ public sealed class KeywordIndexTests
         var index = new KeywordIndex([["k"], ["é€"], ["sk", "sk_live_"], ["live"], []]);
         var active = new bool[5];
 
-        Assert.True(index.Mark("A SK_LIVE_abc and É€", active));
+        Assert.True(index.Mark("A SK_LIVE_abc and É€", 0, active));
         Assert.Equal([true, true, true, true, true], active);
 
         var onlyAlwaysOn = new KeywordIndex([["abc"], []]);
         var two = new bool[2];
-        Assert.True(onlyAlwaysOn.Mark("zzz", two));
+        Assert.True(onlyAlwaysOn.Mark("zzz", 0, two));
         Assert.Equal([false, true], two);
 
         var empty = new KeywordIndex([["abc", ""]]);
         var single = new bool[1];
-        Assert.True(empty.Mark("zzz", single));
+        Assert.True(empty.Mark("zzz", 0, single));
 
         var none = new KeywordIndex([["abc"]]);
         var one = new bool[1];
-        Assert.False(none.Mark("ab", one));
+        Assert.False(none.Mark("ab", 0, one));
+    }
+
+    [Fact]
+    public void Mark_FromAPosition_KeywordsBeforeItIgnored()
+    {
+        var index = new KeywordIndex([["sk_live_"], ["token"]]);
+        var active = new bool[2];
+
+        Assert.True(index.Mark("sk_live_abc token", 3, active));
+        Assert.Equal([false, true], active);
+        Assert.False(index.Mark("token", 99, active));
+        Assert.Equal([false, false], active);
     }
 }
