@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Coffer.Scanning.Rules;
 
@@ -8,6 +9,11 @@ public sealed class LineDetector(RuleSet ruleSet)
 {
     /// <summary>Lines carrying this marker (or gitleaks' own) are never reported.</summary>
     public const string AllowMarker = "coffer:allow";
+
+    /// <summary>Just the marker, searched case-insensitively (vectorised: a plain ignore-case IndexOf is scalar in invariant mode).</summary>
+    internal static readonly SearchValues<string> AllowMarkerSearch = SearchValues.Create([AllowMarker], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> AllowMarkers = SearchValues.Create([AllowMarker, "gitleaks:allow"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly string[] GenericStopwords =
     [
@@ -37,7 +43,7 @@ public sealed class LineDetector(RuleSet ruleSet)
 
     private void Detect(string path, int lineNumber, int columnOverride, ReadOnlySpan<char> line, string? text, int firstKeyword, List<Finding> findings)
     {
-        if (line.Contains(AllowMarker, StringComparison.OrdinalIgnoreCase) || line.Contains("gitleaks:allow", StringComparison.OrdinalIgnoreCase))
+        if (line.ContainsAny(AllowMarkers))
         {
             return;
         }

@@ -257,12 +257,12 @@ internal sealed class TextScan
         var span = text.AsSpan();
         var line = 1;
         var counted = 0;
-        for (var at = span.IndexOf(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase); at >= 0;)
+        for (var at = span.IndexOfAny(LineDetector.AllowMarkerSearch); at >= 0;)
         {
             line += span[counted..at].Count('\n');
             counted = at;
             allowed.Add(line);
-            var next = span[(at + 1)..].IndexOf(LineDetector.AllowMarker, StringComparison.OrdinalIgnoreCase);
+            var next = span[(at + 1)..].IndexOfAny(LineDetector.AllowMarkerSearch);
             at = next < 0 ? -1 : at + 1 + next;
         }
 

@@ -10,6 +10,9 @@ namespace Coffer.Scanning.Rules;
 internal static class Preconditions
 {
     private static readonly SearchValues<char> Hex = SearchValues.Create("0123456789abcdefABCDEF");
+    // Vectorised ignore-case searches (a plain ignore-case IndexOf is scalar in invariant mode).
+    private static readonly SearchValues<string> Password = SearchValues.Create(["password"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> Pwd = SearchValues.Create(["pwd"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> Alnum = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     /// <summary>
@@ -52,8 +55,8 @@ internal static class Preconditions
         for (var from = 0; from < span.Length;)
         {
             var rest = span[from..];
-            var password = rest.IndexOf("password", StringComparison.OrdinalIgnoreCase);
-            var pwd = rest.IndexOf("pwd", StringComparison.OrdinalIgnoreCase);
+            var password = rest.IndexOfAny(Password);
+            var pwd = rest.IndexOfAny(Pwd);
             var (at, length) = password >= 0 && (pwd < 0 || password <= pwd) ? (password, 8) : (pwd, 3);
             if (at < 0)
             {
