@@ -1,5 +1,7 @@
 using System.Text;
 using Coffer.Scanning.Baselines;
+using Coffer.Scanning.Detection;
+using Coffer.Scanning.Rules;
 
 namespace Coffer.Scanning.Tests;
 
@@ -125,6 +127,33 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(32_761, key.Line);
         Assert.EndsWith("-----END RSA PRIVATE KEY-----", key.Secret, StringComparison.Ordinal);
         Assert.Equal(11, key.Secret.Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_ByteScanAndCharacterScan_SameFindings()
+    {
+        var text = string.Join("\r\n",
+            "// Ünïcödé comment with é and a password word",
+            $"token = \"{Token}\" // and TOKEN again {Token}",
+            "DATABASE_URL=postgres://app:Zq8vN2kLm4Xp7Rt1@db.internal:5432/app",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "MIIEowIBAAKCAQEAq2bVXwQn7rJx1kz0sL9aXjvK3eJ8mYtP4uQwR6sT0nB",
+            "-----END RSA PRIVATE KEY-----",
+            $"ünï = \"{Token}\"  # coffer:allow",
+            $"€€ secret_key = \"{Token}\"");
+        Write("mixed.py", "\uFEFF" + text + "\r\n");
+        Write("k8s/app.yaml", $"kind: Secret\ndata:\n  token: {Convert.ToBase64String(Encoding.UTF8.GetBytes(Token))}\n");
+
+        // A rule with a non-ASCII keyword leaves the byte automaton unbuilt, so that scan takes the character path.
+        var characterRules = new RuleSet([.. DefaultRules.All, new DetectionRule("never", "never", ["é-never"], "é-never-[0-9]{40}", string.Empty, string.Empty)], Allowlist.Empty);
+        Assert.NotNull(RuleSet.Default.Automaton);
+        Assert.Null(characterRules.Automaton);
+
+        var bytes = (await ScanAsync(root)).Findings;
+        var characters = (await ScanAsync(root, new ScanOptions { RuleSet = characterRules })).Findings;
+
+        Assert.True(bytes.Count >= 6, $"{bytes.Count} findings");
+        Assert.Equal(characters, bytes);
     }
 
     [Fact]

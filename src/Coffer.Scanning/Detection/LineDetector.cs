@@ -41,6 +41,18 @@ public sealed class LineDetector(RuleSet ruleSet)
     internal void Detect(string path, int lineNumber, ReadOnlySpan<char> line, int firstKeyword, List<Finding> findings) =>
         Detect(path, lineNumber, 0, line, null, firstKeyword, findings);
 
+    /// <summary>Rules the caller marks for <see cref="DetectSelected"/> (the byte-level scan finds a line's keywords itself).</summary>
+    internal bool[] Selected => active;
+
+    /// <summary>Adds the findings of a line whose rules are already marked in <see cref="Selected"/>.</summary>
+    internal void DetectSelected(string path, int lineNumber, ReadOnlySpan<char> line, List<Finding> findings)
+    {
+        if (!line.ContainsAny(AllowMarkers))
+        {
+            RunSelected(path, lineNumber, 0, line, null, findings);
+        }
+    }
+
     private void Detect(string path, int lineNumber, int columnOverride, ReadOnlySpan<char> line, string? text, int firstKeyword, List<Finding> findings)
     {
         if (line.ContainsAny(AllowMarkers))
@@ -49,11 +61,14 @@ public sealed class LineDetector(RuleSet ruleSet)
         }
 
         // One pass finds whether any keyword is there and which rules it selects.
-        if (!RuleSet.KeywordIndex.Mark(line, firstKeyword, active))
+        if (RuleSet.KeywordIndex.Mark(line, firstKeyword, active))
         {
-            return;
+            RunSelected(path, lineNumber, columnOverride, line, text, findings);
         }
+    }
 
+    private void RunSelected(string path, int lineNumber, int columnOverride, ReadOnlySpan<char> line, string? text, List<Finding> findings)
+    {
         List<(int Start, int End)>? taken = null;
         for (var i = 0; i < rules.Length; i++)
         {

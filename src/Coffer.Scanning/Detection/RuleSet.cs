@@ -11,6 +11,7 @@ public sealed class RuleSet
         Rules = rules;
         Allowlist = allowlist;
         KeywordIndex = new KeywordIndex([.. rules.Select(r => r.Keywords)]);
+        Automaton = KeywordAutomaton.TryBuild([.. rules.Select(r => r.Keywords)]);
         AnyKeyword = KeywordIndex.HasAlwaysOnRules ? null : KeywordIndex.Keywords;
     }
 
@@ -20,6 +21,9 @@ public sealed class RuleSet
 
     /// <summary>Which rules a line's keywords select, found in one pass over the line.</summary>
     internal KeywordIndex KeywordIndex { get; }
+
+    /// <summary>The keywords over UTF-8 bytes, for files and UTF-8 input; null when some keyword or rule does not allow it.</summary>
+    internal KeywordAutomaton? Automaton { get; }
 
     /// <summary>Null when some rule runs on every line, so no line can be skipped early.</summary>
     internal SearchValues<string>? AnyKeyword { get; }

@@ -31,7 +31,12 @@ internal sealed class TextScan
     private readonly List<Finding> findings = [];
     private readonly PrivateKeyCollector privateKey;
     private readonly SearchValues<string>? keywords;
+    private readonly KeywordAutomaton? automaton;
     private StringBuilder? manifest;
+
+    /// <summary>One line decoded at a time by the byte-level scan (cleared when the scan ends: it held file contents).</summary>
+    private char[] lineChars = [];
+    private int lineCharsUsed;
     private int nextLine = 1;
 
     private TextScan(string path, LineDetector detector, bool keepManifest)
@@ -39,6 +44,7 @@ internal sealed class TextScan
         this.path = path;
         this.detector = detector;
         keywords = detector.RuleSet.AnyKeyword;
+        automaton = detector.RuleSet.Automaton;
         privateKey = new PrivateKeyCollector(findings);
         manifest = keepManifest ? new StringBuilder() : null;
     }
@@ -95,16 +101,24 @@ internal sealed class TextScan
                     cut = available;
                 }
 
-                if (chars.Length < LenientUtf8.GetMaxCharCount(cut - start))
+                if (scan.automaton is not null)
                 {
-                    ReturnChars(chars, usedChars);
-                    usedChars = 0;
-                    chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(cut - start));
+                    // Chunks end after a line break, so each one decodes on its own (for a manifest's YAML pass only).
+                    scan.ScanBytes(bytes.AsSpan(start, cut - start));
                 }
+                else
+                {
+                    if (chars.Length < LenientUtf8.GetMaxCharCount(cut - start))
+                    {
+                        ReturnChars(chars, usedChars);
+                        usedChars = 0;
+                        chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(cut - start));
+                    }
 
-                var count = decoder.GetChars(bytes, start, cut - start, chars, 0, flush: ended);
-                usedChars = Math.Max(usedChars, count);
-                scan.Scan(chars.AsSpan(0, count));
+                    var count = decoder.GetChars(bytes, start, cut - start, chars, 0, flush: ended);
+                    usedChars = Math.Max(usedChars, count);
+                    scan.Scan(chars.AsSpan(0, count));
+                }
                 held = available - cut;
                 bytes.AsSpan(cut, held).CopyTo(bytes);
                 start = 0;
@@ -120,6 +134,7 @@ internal sealed class TextScan
         {
             ReturnChars(chars, usedChars);
             ReturnBytes(bytes, usedBytes);
+            ReturnChars(scan.lineChars, scan.lineCharsUsed);
         }
     }
 
@@ -168,6 +183,99 @@ internal sealed class TextScan
         Scan(encoding.GetString(all.GetBuffer(), preamble, (int)all.Length - preamble));
         CryptographicOperations.ZeroMemory(all.GetBuffer());
         return Finish();
+    }
+
+    /// <summary>
+    /// The byte-level scan of UTF-8 text: the automaton walks the bytes to the first keyword, then through the rest of
+    /// its line marking every rule a keyword selects, and only that line is decoded and handed to the detector.
+    /// </summary>
+    private void ScanBytes(ReadOnlySpan<byte> text)
+    {
+        if (manifest is not null)
+        {
+            var decoded = LenientUtf8.GetCharCount(text);
+            manifest = manifest.Length + decoded > MaxManifestChars ? null : AppendDecoded(manifest, text);
+        }
+
+        var line = nextLine;
+        var counted = 0;
+        var selected = detector.Selected;
+        var position = ConsumeKeyBlock(text, 0, ref line, ref counted);
+        while (position < text.Length)
+        {
+            Array.Clear(selected);
+            var found = automaton!.FindFirst(text[position..], selected, out var state);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var hit = position + found;
+            var lineStart = text[..hit].LastIndexOf((byte)'\n') + 1;
+            line += text[counted..lineStart].Count((byte)'\n');
+            counted = lineStart;
+            var lineEnd = text[hit..].IndexOf((byte)'\n');
+            lineEnd = lineEnd < 0 ? text.Length : hit + lineEnd;
+            automaton.MarkAll(text[(hit + 1)..lineEnd], state, selected);
+            var content = text[lineStart..lineEnd];
+            var before = findings.Count;
+            detector.DetectSelected(path, line, Decode(content.EndsWith((byte)'\r') ? content[..^1] : content), findings);
+            privateKey.Begin(before);
+            position = ConsumeKeyBlock(text, Math.Min(lineEnd + 1, text.Length), ref line, ref counted);
+        }
+
+        nextLine = line + text[counted..].Count((byte)'\n');
+    }
+
+    private static StringBuilder AppendDecoded(StringBuilder builder, ReadOnlySpan<byte> text)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(text.Length));
+        var count = LenientUtf8.GetChars(text, chars);
+        builder.Append(chars, 0, count);
+        ReturnChars(chars, count);
+        return builder;
+    }
+
+    /// <summary>One line as characters, in a buffer reused from line to line.</summary>
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> content)
+    {
+        var needed = LenientUtf8.GetMaxCharCount(content.Length);
+        if (lineChars.Length < needed)
+        {
+            ReturnChars(lineChars, lineCharsUsed);
+            lineChars = ArrayPool<char>.Shared.Rent(Math.Max(needed, 256));
+            lineCharsUsed = 0;
+        }
+
+        var count = LenientUtf8.GetChars(content, lineChars);
+        lineCharsUsed = Math.Max(lineCharsUsed, count);
+        return lineChars.AsSpan(0, count);
+    }
+
+    /// <summary>While a private key's block is open, its lines go to the collector (they hold nothing else to scan).</summary>
+    private int ConsumeKeyBlock(ReadOnlySpan<byte> text, int position, ref int line, ref int counted)
+    {
+        if (!privateKey.IsOpen)
+        {
+            return position;
+        }
+
+        line += text[counted..position].Count((byte)'\n');
+        counted = position;
+        while (privateKey.IsOpen && position < text.Length)
+        {
+            var end = text[position..].IndexOf((byte)'\n');
+            end = end < 0 ? text.Length : position + end;
+            privateKey.Add(LenientUtf8.GetString(text[position..end]));
+            position = Math.Min(end + 1, text.Length);
+            if (end < text.Length)
+            {
+                line++;
+                counted = position;
+            }
+        }
+
+        return position;
     }
 
     private void Scan(ReadOnlySpan<char> text)
