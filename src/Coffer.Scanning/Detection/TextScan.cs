@@ -30,7 +30,6 @@ internal sealed class TextScan
     private readonly LineDetector detector;
     private readonly List<Finding> findings = [];
     private readonly PrivateKeyCollector privateKey;
-    private readonly SearchValues<string>? keywords;
     private readonly KeywordAutomaton? automaton;
     private StringBuilder? manifest;
 
@@ -43,7 +42,6 @@ internal sealed class TextScan
     {
         this.path = path;
         this.detector = detector;
-        keywords = detector.RuleSet.AnyKeyword;
         automaton = detector.RuleSet.Automaton;
         privateKey = new PrivateKeyCollector(findings);
         manifest = keepManifest ? new StringBuilder() : null;
@@ -280,6 +278,7 @@ internal sealed class TextScan
 
     private void Scan(ReadOnlySpan<char> text)
     {
+        var keywords = detector.RuleSet.AnyKeyword;
         if (manifest is not null)
         {
             manifest = manifest.Length + text.Length > MaxManifestChars ? null : manifest.Append(text);
