@@ -15,10 +15,10 @@ public sealed class LineDetector(RuleSet ruleSet)
 
     private static readonly SearchValues<string> AllowMarkers = SearchValues.Create([AllowMarker, "gitleaks:allow"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] GenericStopwords =
+    private static readonly SearchValues<string> GenericStopwords = SearchValues.Create(
     [
         "example", "password", "secret", "token", "client", "public", "default", "localhost", "function", "return", "process.env", "os.environ", "getenv", "config", "string",
-    ];
+    ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Rules selected for the current line; one detector serves one thread.</summary>
     private readonly bool[] active = new bool[ruleSet.Rules.Count];
@@ -119,7 +119,7 @@ public sealed class LineDetector(RuleSet ruleSet)
 
         // Generic hits need letters and digits: identifiers and prose ("db-credentials", "Options.Value") have no digits.
         return !rule.IsGeneric
-            || (secret.Any(char.IsAsciiDigit) && secret.Any(char.IsAsciiLetter) && !GenericStopwords.Any(s => secret.Contains(s, StringComparison.OrdinalIgnoreCase)));
+            || (secret.AsSpan().ContainsAnyInRange('0', '9') && secret.Any(char.IsAsciiLetter) && !secret.AsSpan().ContainsAny(GenericStopwords));
     }
 
     private static Group SecretGroupOf(int? secretGroup, Match match)

@@ -1,9 +1,14 @@
+using System.Buffers;
+
 namespace Coffer.Scanning.Detection;
 
 /// <summary>Values that stand for a secret in docs and templates rather than being one.</summary>
 public static class Placeholders
 {
     private static readonly string[] Fragments = ["${", "{{", "}}", "<", ">", "xxxx", "****", "...", "example", "changeme", "change_me", "placeholder", "your_", "your-", "yourkey", "redacted", "dummy", "sample", "insert"];
+
+    // One vectorised search for all fragments (an ignore-case Contains per fragment is a scalar loop in invariant mode).
+    private static readonly SearchValues<string> FragmentSearch = SearchValues.Create(Fragments, StringComparison.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> WholeValues = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -12,13 +17,28 @@ public static class Placeholders
 
     public static bool IsPlaceholder(string secret)
     {
-        if (WholeValues.Contains(secret) || Fragments.Any(f => secret.Contains(f, StringComparison.OrdinalIgnoreCase)))
+        if (WholeValues.Contains(secret) || secret.AsSpan().ContainsAny(FragmentSearch))
         {
             return true;
         }
 
         // One repeated character ("aaaaaaaa", "0000-0000") is filler, never a real key.
-        var significant = secret.Where(char.IsLetterOrDigit).ToArray();
-        return significant.Length == 0 || significant.AsSpan().IndexOfAnyExcept(significant[0]) < 0;
+        char? first = null;
+        foreach (var c in secret)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                if (first is null)
+                {
+                    first = c;
+                }
+                else if (c != first)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 }
