@@ -6,8 +6,9 @@ using Coffer.Scanning.Kubernetes;
 namespace Coffer.Scanning.Detection;
 
 /// <summary>
-/// Scans one file or stream in chunks that end at a line break: a vectorised search over the whole chunk jumps from
-/// one keyword to the next, so only lines holding a keyword become strings and meet a regex; every other line costs
+/// Scans one file or stream in chunks that end at a line break: the rule set's keyword automaton walks the chunk's
+/// UTF-8 bytes from one keyword to the next (or, for wide encodings and rule sets it cannot serve, a vectorised search
+/// over the decoded chunk), so only lines holding a keyword are decoded and meet a regex; every other line costs
 /// nothing but the search passing over it. Manifests are also kept whole, up to a bound, for the YAML pass.
 /// </summary>
 internal sealed class TextScan
