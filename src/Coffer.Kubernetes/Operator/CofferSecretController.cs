@@ -20,6 +20,9 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     private readonly ConcurrentDictionary<(string Role, string Namespace, string Name), CofferSecretData> sourceCache = new();
     private readonly ConcurrentDictionary<(string Role, string Namespace), Task> cofferWatches = new();
 
+    /// <summary>Counts cache invalidations, so a read that began before one never stores what it read after it.</summary>
+    private long invalidations;
+
     /// <summary>Streams that are open and caught up: only their secrets may be served from the cache.</summary>
     private readonly ConcurrentDictionary<(string Role, string Namespace), byte> liveWatches = new();
     private readonly ReconcileQueue queue = new(options.RetryDelay, time, logger);
@@ -32,6 +35,9 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
 
     /// <summary>Reconciles finished so far; tests and the benchmark wait on it.</summary>
     public long Reconciles => queue.Reconciles;
+
+    /// <summary>How many times cached Coffer data was dropped (for tests that wait on a change being announced).</summary>
+    internal long Invalidations => Interlocked.Read(ref invalidations);
 
     public ReloadCoordinator Reload => reload ?? throw new InvalidOperationException("the controller has not started");
 
@@ -287,6 +293,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
             return cached;
         }
 
+        var generation = Interlocked.Read(ref invalidations);
         CofferSecretData data;
         try
         {
@@ -299,7 +306,15 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
             data = await coffer.GetSecretAsync(role, ns, name, cancellationToken).ConfigureAwait(false);
         }
 
-        sourceCache[(role, ns, name)] = data;
+        // A change announced while the read was under way may be newer than what it returned: use it, but do not keep it,
+        // or the reconcile that change queued would be served the older data from the cache.
+        var key = (role, ns, name);
+        sourceCache[key] = data;
+        if (Interlocked.Read(ref invalidations) != generation)
+        {
+            sourceCache.TryRemove(KeyValuePair.Create(key, data));
+        }
+
         return data;
     }
 
@@ -648,6 +663,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
     /// <summary>Drops cached Coffer data (one secret, or the whole namespace) and queues the CofferSecrets that read it.</summary>
     private void Invalidate(string role, string ns, string? name)
     {
+        Interlocked.Increment(ref invalidations);
         foreach (var key in sourceCache.Keys.Where(k => k.Role == role && k.Namespace == ns && (name is null || k.Name == name)).ToList())
         {
             sourceCache.TryRemove(key, out _);
@@ -674,6 +690,7 @@ internal sealed class CofferSecretController(IKubernetes kube, CofferConnection 
         using var timer = new PeriodicTimer(options.Resync, time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
+            Interlocked.Increment(ref invalidations);
             sourceCache.Clear();
             foreach (var key in resources.Keys)
             {

@@ -90,6 +90,34 @@ public sealed class CofferSecretControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CofferWrite_AnnouncedWhileAnOlderReadIsUnderWay_TheNewerValueReachesTheNativeSecret()
+    {
+        await world.WriteCofferAsync("team-a", "api", new Dictionary<string, string> { ["key"] = "one" });
+        var controller = await world.StartOperatorAsync();
+        world.AddCofferSecret("team-a", "api", Spec("api"));
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "api"), "key") == "one", "first sync");
+
+        // The read of "two" is held after Coffer answered, until the change to "three" has been announced.
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        world.AfterCofferResponse = async path =>
+        {
+            if (path == "/v1/namespaces/team-a/secrets/api" && held.TrySetResult())
+            {
+                await release.Task;
+            }
+        };
+        await world.WriteCofferAsync("team-a", "api", new Dictionary<string, string> { ["key"] = "two" });
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var announced = controller.Invalidations;
+        await world.WriteCofferAsync("team-a", "api", new Dictionary<string, string> { ["key"] = "three" });
+        await OperatorWorld.EventuallyAsync(() => controller.Invalidations > announced, "the change to three announced");
+        release.SetResult();
+
+        await OperatorWorld.EventuallyAsync(() => OperatorWorld.Text(world.NativeSecret("team-a", "api"), "key") == "three", "the newer value synced", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task ManagedSecret_EditedOrDeleted_IsRestoredWithAnEvent()
     {
         await world.WriteCofferAsync("team-a", "db", new Dictionary<string, string> { ["password"] = "right" });

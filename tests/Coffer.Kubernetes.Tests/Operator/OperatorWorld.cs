@@ -69,10 +69,13 @@ internal sealed class OperatorWorld : IAsyncDisposable
         Coffer = coffer;
         Root = root;
         Api = api;
-        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests, RolloutReports)) { BaseAddress = coffer.Address };
+        operatorHttp = new HttpClient(new RecordingHandler(CofferRequests, RolloutReports, () => AfterCofferResponse)) { BaseAddress = coffer.Address };
     }
 
     public RunningServer Coffer { get; }
+
+    /// <summary>Awaited with each request's path and query after Coffer answered and before the operator sees the answer.</summary>
+    public Func<string, Task>? AfterCofferResponse { get; set; }
 
     /// <summary>Path and query of every request the operator sent to Coffer.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> CofferRequests { get; } = new();
@@ -259,7 +262,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
         return JsonNode.Parse(body) as JsonObject ?? [];
     }
 
-    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests, System.Collections.Concurrent.ConcurrentQueue<(string Path, JsonObject Body)> rollouts) : DelegatingHandler(new SocketsHttpHandler())
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> requests, System.Collections.Concurrent.ConcurrentQueue<(string Path, JsonObject Body)> rollouts, Func<Func<string, Task>?> afterResponse) : DelegatingHandler(new SocketsHttpHandler())
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -270,7 +273,13 @@ internal sealed class OperatorWorld : IAsyncDisposable
                 rollouts.Enqueue((path, JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))!.AsObject()));
             }
 
-            return await base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (afterResponse() is { } hook)
+            {
+                await hook(path);
+            }
+
+            return response;
         }
     }
 }
