@@ -172,6 +172,23 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScanPathsAsync_SecretManifestOverTheManifestBound_LineScannedButNotDecoded()
+    {
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(Token));
+        var manifest = $"kind: Secret\ndata:\n  token: {encoded}\n";
+        var padding = string.Concat(Enumerable.Repeat("# padding padding padding padding padding padding padding\n", (TextScan.MaxManifestChars / 58) + 1));
+        Write("small/secret.yaml", manifest + $"# plain: {Token}\n");
+        Write("large/secret.yaml", manifest + $"# plain: {Token}\n" + padding);
+
+        var small = await ScanAsync(Path.Combine(root, "small"));
+        var large = await ScanAsync(Path.Combine(root, "large"));
+
+        // Under the bound the YAML pass decodes the data value; over it only the raw line's own rule speaks.
+        Assert.Equal([(3, "github-pat"), (4, "github-pat")], small.Findings.Select(f => (f.Line, f.RuleId)));
+        Assert.Equal([(3, "kubeconfig-token"), (4, "github-pat")], large.Findings.Select(f => (f.Line, f.RuleId)));
+    }
+
+    [Fact]
     public async Task ScanStreamAsync_Stdin_ReportedAsDash()
     {
         using var input = new MemoryStream(Encoding.UTF8.GetBytes($"line\nTOKEN={Token}\n"));

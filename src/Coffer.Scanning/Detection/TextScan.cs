@@ -192,8 +192,7 @@ internal sealed class TextScan
     {
         if (manifest is not null)
         {
-            var decoded = LenientUtf8.GetCharCount(text);
-            manifest = manifest.Length + decoded > MaxManifestChars ? null : AppendDecoded(manifest, text);
+            manifest = AppendDecoded(manifest, text);
         }
 
         var line = nextLine;
@@ -226,13 +225,14 @@ internal sealed class TextScan
         nextLine = line + text[counted..].Count((byte)'\n');
     }
 
-    private static StringBuilder AppendDecoded(StringBuilder builder, ReadOnlySpan<byte> text)
+    /// <summary>The manifest with <paramref name="text"/> decoded onto its end; null once it would pass <see cref="MaxManifestChars"/>.</summary>
+    private static StringBuilder? AppendDecoded(StringBuilder builder, ReadOnlySpan<byte> text)
     {
         var chars = ArrayPool<char>.Shared.Rent(LenientUtf8.GetMaxCharCount(text.Length));
         var count = LenientUtf8.GetChars(text, chars);
-        builder.Append(chars, 0, count);
+        var kept = builder.Length + count > MaxManifestChars ? null : builder.Append(chars, 0, count);
         ReturnChars(chars, count);
-        return builder;
+        return kept;
     }
 
     /// <summary>One line as characters, in a buffer reused from line to line.</summary>
