@@ -6,15 +6,16 @@ using System.Text.RegularExpressions;
 namespace Coffer.Benchmarks;
 
 /// <summary>
-/// <c>--scan</c>: <c>coffer scan</c> against secretlint (recommended preset, from benchmarks/secretlint) on the same
-/// generated corpus in the same run: MB/s of each, their ratio, and the recall of each on the embedded secrets.
-/// Both are timed as the command a user runs, process start included.
+/// <c>--scan</c>: <c>coffer scan</c> and <c>coffer-scan</c> (the same scan compiled ahead of time, published from this
+/// checkout first) against secretlint (recommended preset, from benchmarks/secretlint) on the same generated corpus in
+/// the same run: MB/s of each, their ratios, and the recall of each on the embedded secrets. All are timed as the
+/// command a user runs, process start included; the two coffer commands take turns, run by run.
 /// </summary>
 internal static partial class ScanComparison
 {
     public const double ThroughputTarget = 10;
 
-    public const string Usage = "usage: Coffer.Benchmarks --scan [--scan-mb N (default 40)] [--coffer-runs N (default 3)] [--keep-corpus]";
+    public const string Usage = "usage: Coffer.Benchmarks --scan [--scan-mb N (default 40)] [--coffer-runs N (default 3)] [--coffer-scan BINARY (default: publish one)] [--keep-corpus]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ internal static partial class ScanComparison
         var folder = Directory.CreateTempSubdirectory("coffer-scan-bench-").FullName;
         try
         {
+            var native = TextOption(args, "--coffer-scan") ?? await PublishNativeScannerAsync(root, folder, output, cancellationToken).ConfigureAwait(false);
             var corpus = await ScanCorpus.WriteAsync(Path.Combine(folder, "corpus"), megabytes, 400, cancellationToken).ConfigureAwait(false);
             var mb = corpus.Bytes / 1024.0 / 1024.0;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -46,35 +48,45 @@ internal static partial class ScanComparison
             var secretlintLines = ParseSecretlint(await File.ReadAllLinesAsync(report, cancellationToken).ConfigureAwait(false), corpus.Folder);
 
             var cofferSeconds = new List<double>();
-            var cofferLines = new HashSet<(string, int)>();
+            var nativeSeconds = new List<double>();
+            string? cofferJson = null;
+            string? nativeJson = null;
             for (var run = 0; run < cofferRuns; run++)
             {
-                var (seconds, json) = await TimeAsync("dotnet", corpus.Folder, [coffer, "scan", ".", "-o", "json"], cancellationToken).ConfigureAwait(false);
+                (var seconds, cofferJson) = await TimeAsync("dotnet", corpus.Folder, [coffer, "scan", ".", "-o", "json"], cancellationToken).ConfigureAwait(false);
                 cofferSeconds.Add(seconds);
-                cofferLines = ParseCoffer(json);
+                (seconds, nativeJson) = await TimeAsync(native, corpus.Folder, [".", "-o", "json"], cancellationToken).ConfigureAwait(false);
+                nativeSeconds.Add(seconds);
+            }
+
+            if (nativeJson != cofferJson)
+            {
+                throw new InvalidOperationException("coffer-scan and coffer scan reported different findings");
             }
 
             var secretlintRate = mb / secretlintSeconds;
-            var cofferMedian = cofferSeconds.Order().ElementAt(cofferSeconds.Count / 2);
-            var cofferRate = mb / cofferMedian;
-            var ratio = cofferRate / secretlintRate;
             var secretlintRecall = Recall(corpus, secretlintLines);
-            var cofferRecall = Recall(corpus, cofferLines);
+            var cofferRecall = Recall(corpus, ParseCoffer(cofferJson!));
+            var cofferMedian = Median(cofferSeconds);
+            var nativeMedian = Median(nativeSeconds);
+            var ratio = mb / cofferMedian / secretlintRate;
+            var nativeRatio = mb / nativeMedian / secretlintRate;
             var lines = new[]
             {
                 "| tool | seconds | MB/s | recall on embedded secrets |",
                 "| --- | ---: | ---: | ---: |",
                 $"| secretlint 13.0.6 + preset-recommend 13.0.7 | {secretlintSeconds:F2} | {secretlintRate:F1} | {secretlintRecall:F3} |",
-                $"| coffer scan (median of {cofferRuns}; runs {string.Join(", ", cofferSeconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))} s) | {cofferMedian:F2} | {cofferRate:F1} | {cofferRecall:F3} |",
+                $"| coffer scan (median of {cofferRuns}; runs {Runs(cofferSeconds)} s) | {cofferMedian:F2} | {mb / cofferMedian:F1} | {cofferRecall:F3} |",
+                $"| coffer-scan (median of {cofferRuns}; runs {Runs(nativeSeconds)} s) | {nativeMedian:F2} | {mb / nativeMedian:F1} | {cofferRecall:F3} |",
                 string.Empty,
-                $"throughput ratio coffer / secretlint: {ratio:F1}x (target >= {ThroughputTarget}x); recall coffer {cofferRecall:F3} vs secretlint {secretlintRecall:F3}",
+                $"throughput ratio coffer-scan / secretlint: {nativeRatio:F1}x (target >= {ThroughputTarget}x); coffer scan / secretlint: {ratio:F1}x; recall coffer {cofferRecall:F3} vs secretlint {secretlintRecall:F3}",
             };
             foreach (var line in lines)
             {
                 await output.WriteLineAsync(line.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             }
 
-            return ratio >= ThroughputTarget && cofferRecall >= secretlintRecall ? 0 : 1;
+            return nativeRatio >= ThroughputTarget && cofferRecall >= secretlintRecall ? 0 : 1;
         }
         finally
         {
@@ -87,6 +99,22 @@ internal static partial class ScanComparison
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    private static double Median(List<double> seconds) => seconds.Order().ElementAt(seconds.Count / 2);
+
+    private static string Runs(List<double> seconds) => string.Join(", ", seconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)));
+
+    /// <summary>Publishes coffer-scan from this checkout with its own build outputs (about a minute), as a user would.</summary>
+    private static async Task<string> PublishNativeScannerAsync(string root, string folder, TextWriter output, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync("publishing coffer-scan (-p:CofferScan=true)...").ConfigureAwait(false);
+        var published = Path.Combine(folder, "coffer-scan");
+        var (_, log) = await TimeAsync("dotnet", root,
+            ["publish", Path.Combine(root, "src", "Coffer.Cli"), "-c", "Release", "-p:CofferScan=true", "--artifacts-path", Path.Combine(folder, "artifacts"), "-o", published],
+            cancellationToken).ConfigureAwait(false);
+        var binary = Path.Combine(published, "coffer-scan");
+        return File.Exists(binary) ? binary : throw new InvalidOperationException($"publishing coffer-scan failed:\n{log}");
     }
 
     private static double Recall(ScanCorpus corpus, HashSet<(string, int)> found) =>
@@ -156,6 +184,12 @@ internal static partial class ScanComparison
         }
 
         throw new InvalidOperationException($"no Coffer.slnx above {start}");
+    }
+
+    private static string? TextOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? Path.GetFullPath(args[index + 1]) : null;
     }
 
     private static int Option(string[] args, string name, int fallback)

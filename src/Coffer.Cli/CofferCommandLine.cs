@@ -35,6 +35,12 @@ public static class CofferCommandLine
         var k8s = K8sCommand.Create(output, error);
         K8sKmsCommands.AddTo(k8s, environment, output, error);
         root.Subcommands.Add(k8s);
+        return await InvokeAsync(root, "coffer", args, output, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="root"/>; usage errors name <paramref name="program"/> in their hint and exit with <see cref="CliExitCode.Usage"/>.</summary>
+    internal static async Task<int> InvokeAsync(RootCommand root, string program, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -44,7 +50,7 @@ public static class CofferCommandLine
                 await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync($"Run '{string.Join(' ', ["coffer", .. CommandPath(parse.CommandResult.Command)])} --help' for usage.").ConfigureAwait(false);
+            await error.WriteLineAsync($"Run '{string.Join(' ', [program, .. CommandPath(parse.CommandResult.Command)])} --help' for usage.").ConfigureAwait(false);
             return CliExitCode.Usage;
         }
 

@@ -10,7 +10,8 @@ public sealed class Scanner(ScanOptions options)
     /// <exception cref="FileNotFoundException">A path names neither a file nor a folder.</exception>
     public async Task<ScanResult> ScanPathsAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
     {
-        var targets = FileEnumerator.Enumerate(paths).Where(t => !options.RuleSet.Allowlist.AllowsPath(t.DisplayPath)).ToList();
+        // Walked as the workers take files, so scanning starts with the first file rather than after the last.
+        var targets = FileEnumerator.Enumerate(paths).Where(t => !options.RuleSet.Allowlist.AllowsPath(t.DisplayPath));
         var findings = new ConcurrentBag<Finding>();
         var scanned = 0;
         var skipped = 0;
@@ -82,14 +83,12 @@ public sealed class Scanner(ScanOptions options)
 
     private async Task<List<Finding>?> ScanFileAsync(ScanTarget target, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(target.FullPath);
-        if (info.Length > options.MaxFileBytes)
+        if (target.Length > options.MaxFileBytes)
         {
             return null;
         }
 
-        // No buffer of its own: the scan reads chunks of a megabyte straight into its pooled array.
-        var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+        var stream = new FileReadStream(File.OpenHandle(target.FullPath), target.Length);
         await using (stream.ConfigureAwait(false))
         {
             var manifest = Path.GetExtension(target.FullPath) is ".yaml" or ".yml" or ".json";

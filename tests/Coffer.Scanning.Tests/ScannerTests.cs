@@ -262,4 +262,38 @@ public sealed class ScannerTests : IDisposable
 
         Assert.Single((await ScanAsync(file)).Findings);
     }
+
+    [Fact]
+    public async Task ScanPathsAsync_SymbolicLinksAndGitFolder_NotFollowed()
+    {
+        var outside = Directory.CreateTempSubdirectory("coffer-scan-outside-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(outside, "elsewhere.env"), $"TOKEN={Token}\n");
+            Write("real.env", $"TOKEN={Token}\n");
+            Write(".git/config", $"TOKEN={Token}\n");
+            File.CreateSymbolicLink(Path.Combine(root, "linked.env"), Path.Combine(outside, "elsewhere.env"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "linked-folder"), outside);
+
+            var result = await ScanAsync(root);
+
+            Assert.Equal($"{root}/real.env", Assert.Single(result.Findings).Path);
+            Assert.Equal(1, result.FilesScanned);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_RelativeFolder_PathsShownAsGiven()
+    {
+        Write("sub/app.env", $"TOKEN={Token}\n");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, root);
+
+        var result = await ScanAsync(relative);
+
+        Assert.Equal($"{relative}/sub/app.env", Assert.Single(result.Findings).Path);
+    }
 }

@@ -12,7 +12,14 @@ namespace Coffer.Cli.Commands;
 /// <summary><c>coffer scan</c>: finds committed secrets in files, standard input or staged changes; exit 1 when any is found.</summary>
 internal static class ScanCommand
 {
-    public static Command Create(CliEnvironment environment, TextWriter output, TextWriter error)
+    public const string Description = "Find secrets in files, standard input, staged changes or git history";
+
+    public static Command Create(CliEnvironment environment, TextWriter output, TextWriter error) =>
+        Configure(new Command("scan", Description), environment, output, error);
+
+    /// <summary>Gives <paramref name="command"/> the scan's arguments, options and action: the <c>scan</c> subcommand, or <c>coffer-scan</c>'s root.</summary>
+    public static T Configure<T>(T command, CliEnvironment environment, TextWriter output, TextWriter error)
+        where T : Command
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders to scan ('-' for standard input; default: the current folder)", Arity = ArgumentArity.ZeroOrMore };
         var format = new Option<string>("--output", "-o") { Description = "Output format: table, json or sarif", DefaultValueFactory = _ => "table" };
@@ -24,7 +31,12 @@ internal static class ScanCommand
         var staged = new Option<bool>("--staged") { Description = "Scan the lines added in the git index (for pre-commit hooks)" };
         var history = new Option<bool>("--history") { Description = "Scan the lines added by every commit of the git repository, naming the commit" };
         var maxFileSize = new Option<long>("--max-file-size") { Description = "Skip files larger than this many bytes", DefaultValueFactory = _ => 10 * 1024 * 1024 };
-        var command = new Command("scan", "Find secrets in files, standard input, staged changes or git history") { paths, format, config, baseline, writeBaseline, showSecrets, staged, history, maxFileSize };
+        foreach (var option in new Option[] { format, config, baseline, writeBaseline, showSecrets, staged, history, maxFileSize })
+        {
+            command.Options.Add(option);
+        }
+
+        command.Arguments.Add(paths);
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -142,6 +154,8 @@ internal static class ScanCommand
             await table.WriteAsync(output).ConfigureAwait(false);
         }
 
+        // The summary follows the table on a terminal also when standard output is buffered (coffer-scan's is).
+        await output.FlushAsync().ConfigureAwait(false);
         var suppressed = result.Suppressed > 0 ? $", {result.Suppressed} in the baseline" : string.Empty;
         await error.WriteLineAsync($"{result.Findings.Count} secrets found in {result.FilesScanned} files ({result.FilesSkipped} skipped as binary or too large{suppressed})").ConfigureAwait(false);
     }

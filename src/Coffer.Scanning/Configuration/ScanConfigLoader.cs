@@ -34,7 +34,7 @@ public static class ScanConfigLoader
         TomlTable document;
         try
         {
-            document = TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+            document = TomlSerializer.Deserialize(text, ScanConfigTomlContext.Default.TomlTable) ?? new TomlTable();
         }
         catch (TomlException e)
         {

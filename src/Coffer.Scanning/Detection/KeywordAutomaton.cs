@@ -36,7 +36,8 @@ internal sealed class KeywordAutomaton
     /// <summary>Null when some rule has no keyword, a keyword is not ASCII, or the automaton would be too large.</summary>
     public static KeywordAutomaton? TryBuild(IReadOnlyList<IReadOnlyList<string>> keywordsPerRule)
     {
-        if (keywordsPerRule.Count == 0 || keywordsPerRule.Any(k => k.Count == 0 || k.Any(w => w.Length == 0 || !Ascii.IsValid(w))))
+        // A keyword across a line break would tie lines together, and lines are searched independently.
+        if (keywordsPerRule.Count == 0 || keywordsPerRule.Any(k => k.Count == 0 || k.Any(w => w.Length == 0 || !Ascii.IsValid(w) || w.Contains('\n', StringComparison.Ordinal))))
         {
             return null;
         }
@@ -140,28 +141,47 @@ internal sealed class KeywordAutomaton
         return new KeywordAutomaton(classOf, classes, table, firstAccepting * classes, rulesAt);
     }
 
-    /// <summary>Where the first keyword in <paramref name="text"/> ends (-1: none); marks its rules in <paramref name="active"/>.</summary>
-    public int FindFirst(ReadOnlySpan<byte> text, bool[] active, out int state)
+    /// <summary>
+    /// Appends to <paramref name="hits"/>, in order, where the first keyword of each line of <paramref name="text"/> that
+    /// holds one ends, and the automaton's state there. The two halves of the text are walked together: each step waits
+    /// on the one before it (a table load), so two independent walks take little longer than one.
+    /// </summary>
+    /// <param name="secondHalf">Scratch for the second half's hits, appended after the first's.</param>
+    public void FindLines(ReadOnlySpan<byte> text, List<(int End, int State)> hits, List<(int End, int State)> secondHalf)
     {
-        var current = 0;
-        for (var i = 0; i < text.Length; i++)
+        var middle = text[(text.Length / 2)..].IndexOf((byte)'\n');
+        var split = middle < 0 ? text.Length : (text.Length / 2) + middle + 1;
+        var (a, b) = (0, split);
+        var (stateA, stateB) = (0, 0);
+        secondHalf.Clear();
+        while (a < split && b < text.Length)
         {
-            current = table[current + classOf[text[i]]];
-            if (current >= firstAccepting)
+            stateA = table[stateA + classOf[text[a]]];
+            stateB = table[stateB + classOf[text[b]]];
+            a++;
+            b++;
+            if (stateA >= firstAccepting)
             {
-                Mark(current, active);
-                state = current;
-                return i;
+                hits.Add((a - 1, stateA));
+                (a, stateA) = (NextLine(text, a, split), 0);
+            }
+
+            if (stateB >= firstAccepting)
+            {
+                secondHalf.Add((b - 1, stateB));
+                (b, stateB) = (NextLine(text, b, text.Length), 0);
             }
         }
 
-        state = 0;
-        return -1;
+        Walk(text, a, split, stateA, hits);
+        Walk(text, b, text.Length, stateB, secondHalf);
+        hits.AddRange(secondHalf);
     }
 
-    /// <summary>Goes on from <paramref name="state"/> through <paramref name="rest"/>, marking the rules of every keyword that ends in it.</summary>
-    public void MarkAll(ReadOnlySpan<byte> rest, int state, bool[] active)
+    /// <summary>Marks the rules of the keyword ending in <paramref name="state"/> and of every keyword ending in <paramref name="rest"/> of its line.</summary>
+    public void MarkLine(int state, ReadOnlySpan<byte> rest, RuleSelection active)
     {
+        Mark(state, active);
         var current = state;
         foreach (var b in rest)
         {
@@ -173,11 +193,32 @@ internal sealed class KeywordAutomaton
         }
     }
 
-    private void Mark(int state, bool[] active)
+    /// <summary>One walk alone, from <paramref name="position"/> in <paramref name="state"/> to <paramref name="limit"/>.</summary>
+    private void Walk(ReadOnlySpan<byte> text, int position, int limit, int state, List<(int End, int State)> hits)
+    {
+        while (position < limit)
+        {
+            state = table[state + classOf[text[position++]]];
+            if (state >= firstAccepting)
+            {
+                hits.Add((position - 1, state));
+                (position, state) = (NextLine(text, position, limit), 0);
+            }
+        }
+    }
+
+    /// <summary>Where the line after the one holding <paramref name="from"/> starts (the rest of a keyword's line is left to <see cref="MarkLine"/>).</summary>
+    private static int NextLine(ReadOnlySpan<byte> text, int from, int limit)
+    {
+        var lineEnd = text[from..limit].IndexOf((byte)'\n');
+        return lineEnd < 0 ? limit : from + lineEnd + 1;
+    }
+
+    private void Mark(int state, RuleSelection active)
     {
         foreach (var rule in rulesAt[(state - firstAccepting) / classes])
         {
-            active[rule] = true;
+            active.Add(rule);
         }
     }
 }

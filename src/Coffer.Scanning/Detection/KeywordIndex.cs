@@ -53,13 +53,14 @@ internal sealed class KeywordIndex
     /// Marks in <paramref name="active"/> (cleared first) every rule to run on the line; returns whether any is. The search
     /// for keywords starts at <paramref name="from"/>, when the caller knows none starts before it.
     /// </summary>
-    public bool Mark(ReadOnlySpan<char> line, int from, bool[] active)
+    public bool Mark(ReadOnlySpan<char> line, int from, RuleSelection active)
     {
-        Array.Clear(active);
+        active.Clear();
         var any = false;
         foreach (var rule in alwaysOn)
         {
-            active[rule] = any = true;
+            active.Add(rule);
+            any = true;
         }
 
         if (all is null)
@@ -90,7 +91,7 @@ internal sealed class KeywordIndex
 
     private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
 
-    private static bool MarkMatches((string Keyword, int[] Rules)[]? bucket, ReadOnlySpan<char> rest, bool[] active)
+    private static bool MarkMatches((string Keyword, int[] Rules)[]? bucket, ReadOnlySpan<char> rest, RuleSelection active)
     {
         if (bucket is null)
         {
@@ -109,11 +110,11 @@ internal sealed class KeywordIndex
         return any;
     }
 
-    private static bool MarkRules(int[] rules, bool[] active)
+    private static bool MarkRules(int[] rules, RuleSelection active)
     {
         foreach (var rule in rules)
         {
-            active[rule] = true;
+            active.Add(rule);
         }
 
         return true;

@@ -21,9 +21,8 @@ public sealed class LineDetector(RuleSet ruleSet)
     ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Rules selected for the current line; one detector serves one thread.</summary>
-    private readonly bool[] active = new bool[ruleSet.Rules.Count];
+    private readonly RuleSelection active = new(ruleSet.Rules.Count);
 
-    // An array, not the list interface: every selected line walks every rule's flag.
     private readonly DetectionRule[] rules = [.. ruleSet.Rules];
 
     public RuleSet RuleSet { get; } = ruleSet;
@@ -42,7 +41,7 @@ public sealed class LineDetector(RuleSet ruleSet)
         Detect(path, lineNumber, 0, line, null, firstKeyword, findings);
 
     /// <summary>Rules the caller marks for <see cref="DetectSelected"/> (the byte-level scan finds a line's keywords itself).</summary>
-    internal bool[] Selected => active;
+    internal RuleSelection Selected => active;
 
     /// <summary>Adds the findings of a line whose rules are already marked in <see cref="Selected"/>.</summary>
     internal void DetectSelected(string path, int lineNumber, ReadOnlySpan<char> line, List<Finding> findings)
@@ -70,13 +69,8 @@ public sealed class LineDetector(RuleSet ruleSet)
     private void RunSelected(string path, int lineNumber, int columnOverride, ReadOnlySpan<char> line, string? text, List<Finding> findings)
     {
         List<(int Start, int End)>? taken = null;
-        for (var i = 0; i < rules.Length; i++)
+        foreach (var i in active.InRuleOrder())
         {
-            if (!active[i])
-            {
-                continue;
-            }
-
             var rule = rules[i];
             if (rule.Precondition is { } precondition && !precondition(line))
             {

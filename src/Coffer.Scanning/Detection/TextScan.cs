@@ -36,6 +36,10 @@ internal sealed class TextScan
 
     /// <summary>One line decoded at a time by the byte-level scan (cleared when the scan ends: it held file contents).</summary>
     private char[] lineChars = [];
+
+    // Where the automaton found a chunk's keyword lines, reused from chunk to chunk.
+    private readonly List<(int End, int State)> hits = [];
+    private readonly List<(int End, int State)> secondHalfHits = [];
     private int lineCharsUsed;
     private int nextLine = 1;
 
@@ -199,22 +203,25 @@ internal sealed class TextScan
         var counted = 0;
         var selected = detector.Selected;
         var position = ConsumeKeyBlock(text, 0, ref line, ref counted);
-        while (position < text.Length)
+        var searched = position;
+        hits.Clear();
+        automaton!.FindLines(text[searched..], hits, secondHalfHits);
+        foreach (var (end, state) in hits)
         {
-            Array.Clear(selected);
-            var found = automaton!.FindFirst(text[position..], selected, out var state);
-            if (found < 0)
+            var hit = searched + end;
+            if (hit < position)
             {
-                break;
+                // In a private key's block, consumed with the line that opened it.
+                continue;
             }
 
-            var hit = position + found;
             var lineStart = text[..hit].LastIndexOf((byte)'\n') + 1;
             line += text[counted..lineStart].Count((byte)'\n');
             counted = lineStart;
             var lineEnd = text[hit..].IndexOf((byte)'\n');
             lineEnd = lineEnd < 0 ? text.Length : hit + lineEnd;
-            automaton.MarkAll(text[(hit + 1)..lineEnd], state, selected);
+            selected.Clear();
+            automaton.MarkLine(state, text[(hit + 1)..lineEnd], selected);
             var content = text[lineStart..lineEnd];
             var before = findings.Count;
             detector.DetectSelected(path, line, Decode(content.EndsWith((byte)'\r') ? content[..^1] : content), findings);

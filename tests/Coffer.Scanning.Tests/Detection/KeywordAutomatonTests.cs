@@ -7,19 +7,20 @@ public sealed class KeywordAutomatonTests
 {
     private static bool[] Mark(KeywordAutomaton automaton, string line, int rules)
     {
-        var active = new bool[rules];
+        var active = new RuleSelection(rules);
         var bytes = Encoding.UTF8.GetBytes(line);
-        var end = automaton.FindFirst(bytes, active, out var state);
-        if (end >= 0)
+        var hits = new List<(int End, int State)>();
+        automaton.FindLines(bytes, hits, []);
+        if (hits is [var (end, state)])
         {
-            automaton.MarkAll(bytes.AsSpan(end + 1), state, active);
+            automaton.MarkLine(state, bytes.AsSpan(end + 1), active);
         }
 
-        return active;
+        return active.ToFlags();
     }
 
     [Fact]
-    public void FindFirstAndMarkAll_DefaultRulesOnSampleLines_SameRulesAsSearchingEachRulesKeywords()
+    public void FindLinesAndMarkLine_DefaultRulesOnSampleLines_SameRulesAsSearchingEachRulesKeywords()
     {
         var rules = RuleSet.Default.Rules;
         var automaton = KeywordAutomaton.TryBuild([.. rules.Select(r => r.Keywords)]);
@@ -35,20 +36,72 @@ public sealed class KeywordAutomatonTests
     }
 
     [Fact]
-    public void FindFirst_OverlappingKeywordsAnyCase_StopsAtTheFirstEndAndTheRestOfTheLineMarksTheOthers()
+    public void FindLines_OverlappingKeywordsAnyCase_StopsAtTheFirstEndAndTheRestOfTheLineMarksTheOthers()
     {
         var automaton = KeywordAutomaton.TryBuild([["sk"], ["sk_live_"], ["live"], ["zzz"]])!;
-        var active = new bool[4];
+        var active = new RuleSelection(4);
         var bytes = "a SK_LIVE_b"u8.ToArray();
+        var hits = new List<(int End, int State)>();
 
-        var end = automaton.FindFirst(bytes, active, out var state);
+        automaton.FindLines(bytes, hits, []);
+        var (end, state) = Assert.Single(hits);
         Assert.Equal(3, end);
-        Assert.Equal([true, false, false, false], active);
 
-        automaton.MarkAll(bytes.AsSpan(end + 1), state, active);
-        Assert.Equal([true, true, true, false], active);
-        Assert.Equal(-1, automaton.FindFirst("s k_liv e zz"u8, new bool[4], out _));
+        automaton.MarkLine(state, bytes.AsSpan(end + 1), active);
+        Assert.Equal([true, true, true, false], active.ToFlags());
+        hits.Clear();
+        automaton.FindLines("s k_liv e zz"u8, hits, []);
+        Assert.Empty(hits);
     }
+
+    [Fact]
+    public void FindLines_ManyLinesBothHalves_FirstKeywordEndOfEachLineWithOneInOrder()
+    {
+        var automaton = KeywordAutomaton.TryBuild([["token"], ["sk_"]])!;
+        var lines = Enumerable.Range(0, 200).Select(i => (i % 7) switch
+        {
+            0 => $"token {i} sk_ token",
+            3 => $"x{i}sk_",
+            5 => $"TOKEN",
+            _ => $"nothing {i} to see here, to ken, s k",
+        }).ToList();
+        var text = Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        var expected = new List<int>();
+        var offset = 0;
+        foreach (var line in lines)
+        {
+            var first = new[] { "token", "sk_" }.Select(k => line.IndexOf(k, StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + k.Length - 1 : int.MaxValue).Min();
+            if (first != int.MaxValue)
+            {
+                expected.Add(offset + first);
+            }
+
+            offset += line.Length + 1;
+        }
+
+        var hits = new List<(int End, int State)>();
+        automaton.FindLines(text, hits, []);
+
+        Assert.Equal(expected, hits.Select(h => h.End));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("token")]
+    [InlineData("\ntoken\n")]
+    public void FindLines_ShortOrEmptyText_EveryKeywordLineOnce(string text)
+    {
+        var automaton = KeywordAutomaton.TryBuild([["token"]])!;
+        var hits = new List<(int End, int State)>();
+
+        automaton.FindLines(Encoding.UTF8.GetBytes(text), hits, []);
+
+        Assert.Equal(text.Contains("token", StringComparison.Ordinal) ? [text.IndexOf("token", StringComparison.Ordinal) + 4] : Array.Empty<int>(), hits.Select(h => h.End));
+    }
+
+    [Fact]
+    public void TryBuild_KeywordAcrossALineBreak_Null() => Assert.Null(KeywordAutomaton.TryBuild([["to\nken"]]));
 
     [Theory]
     [InlineData("é€")]
