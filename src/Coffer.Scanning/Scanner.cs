@@ -88,7 +88,9 @@ public sealed class Scanner(ScanOptions options)
             return null;
         }
 
-        var stream = new FileReadStream(File.OpenHandle(target.FullPath), target.Length);
+        var file = new FileStream(File.OpenHandle(target.FullPath), FileAccess.Read, bufferSize: 0);
+        // A pipe (`coffer scan <(kubectl ...)`) is read to its end as a stream; so is a file that says it is empty (/proc).
+        var stream = file.CanSeek ? new FileReadStream(file, target.Length == 0 ? long.MaxValue : target.Length) : (Stream)file;
         await using (stream.ConfigureAwait(false))
         {
             var manifest = Path.GetExtension(target.FullPath) is ".yaml" or ".yml" or ".json";

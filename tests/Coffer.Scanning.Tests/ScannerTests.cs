@@ -1,5 +1,6 @@
 using System.Text;
 using Coffer.Scanning.Baselines;
+using Coffer.Scanning.Configuration;
 using Coffer.Scanning.Detection;
 using Coffer.Scanning.Rules;
 
@@ -295,5 +296,35 @@ public sealed class ScannerTests : IDisposable
         var result = await ScanAsync(relative);
 
         Assert.Equal($"{relative}/sub/app.env", Assert.Single(result.Findings).Path);
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_NamedPipe_ReadToItsEnd()
+    {
+        var pipe = Path.Combine(root, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // The writer blocks until the scan opens the pipe for reading, as `coffer scan <(command)` does.
+        var writer = Task.Run(() => File.WriteAllText(pipe, $"A=1\nTOKEN={Token}\n"));
+        var result = await ScanAsync(pipe);
+        await writer;
+
+        Assert.Equal((pipe, 2), (Assert.Single(result.Findings).Path, result.Findings[0].Line));
+    }
+
+    [Fact]
+    public async Task ScanPathsAsync_FileThatSaysItIsEmpty_ReadToItsEnd()
+    {
+        // /proc files report size 0 and still hold text; the first line of this one is "Name:" and the process name.
+        var rules = ScanConfigLoader.Parse("[[rules]]\nid = \"process-name\"\nregex = '''^Name:\\s+(\\S+)'''\nkeywords = [\"name:\"]\n", "test");
+
+        var result = await ScanAsync("/proc/self/status", new ScanOptions { RuleSet = rules });
+
+        Assert.Equal(0L, new FileInfo("/proc/self/status").Length);
+        Assert.Equal(("process-name", 1), (Assert.Single(result.Findings).RuleId, result.Findings[0].Line));
     }
 }

@@ -1,13 +1,11 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace Coffer.Scanning.Sources;
 
 /// <summary>
-/// A file read with blocking calls, also when asked asynchronously, up to the size it had when it was found. Linux has no
+/// A seekable file read with blocking calls, also when asked asynchronously, up to the size it had when it was found. Linux has no
 /// asynchronous reads of regular files, so .NET sends each one to another pool thread; for files in the page cache that
 /// hop cost a scan more than the read. Reading stops at the known size, which saves the read that would return nothing.
 /// </summary>
-internal sealed class FileReadStream(SafeFileHandle handle, long length) : Stream
+internal sealed class FileReadStream(FileStream file, long length) : Stream
 {
     private long position;
 
@@ -17,7 +15,7 @@ internal sealed class FileReadStream(SafeFileHandle handle, long length) : Strea
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => Math.Min(length, file.Length);
 
     public override long Position
     {
@@ -32,7 +30,7 @@ internal sealed class FileReadStream(SafeFileHandle handle, long length) : Strea
             return 0;
         }
 
-        var read = RandomAccess.Read(handle, buffer[..(int)Math.Min(buffer.Length, length - position)], position);
+        var read = RandomAccess.Read(file.SafeFileHandle, buffer[..(int)Math.Min(buffer.Length, length - position)], position);
         position += read;
         return read;
     }
@@ -62,7 +60,7 @@ internal sealed class FileReadStream(SafeFileHandle handle, long length) : Strea
     {
         if (disposing)
         {
-            handle.Dispose();
+            file.Dispose();
         }
 
         base.Dispose(disposing);

@@ -26,7 +26,7 @@ public sealed class FileReadStreamTests : IDisposable
     public async Task ReadAsync_SmallChunks_WholeFileInOrder()
     {
         File.WriteAllText(path, "0123456789abcdef");
-        await using var stream = new FileReadStream(File.OpenHandle(path), 16);
+        await using var stream = new FileReadStream(File.OpenRead(path), 16);
 
         Assert.Equal("0123456789abcdef", await ReadAllAsync(stream, 5));
     }
@@ -37,7 +37,7 @@ public sealed class FileReadStreamTests : IDisposable
         File.WriteAllText(path, "found");
         var length = new FileInfo(path).Length;
         File.AppendAllText(path, " and appended later");
-        await using var stream = new FileReadStream(File.OpenHandle(path), length);
+        await using var stream = new FileReadStream(File.OpenRead(path), length);
 
         Assert.Equal("found", await ReadAllAsync(stream, 64));
     }
@@ -48,7 +48,7 @@ public sealed class FileReadStreamTests : IDisposable
         File.WriteAllText(path, "a longer text");
         var length = new FileInfo(path).Length;
         File.WriteAllText(path, "short");
-        await using var stream = new FileReadStream(File.OpenHandle(path), length);
+        await using var stream = new FileReadStream(File.OpenRead(path), length);
 
         Assert.Equal("short", await ReadAllAsync(stream, 64));
     }
@@ -57,7 +57,7 @@ public sealed class FileReadStreamTests : IDisposable
     public async Task ReadAsync_AnyRead_CompletesBeforeReturning()
     {
         File.WriteAllText(path, "data");
-        await using var stream = new FileReadStream(File.OpenHandle(path), 4);
+        await using var stream = new FileReadStream(File.OpenRead(path), 4);
 
         var read = stream.ReadAsync(new byte[8]);
 
@@ -69,7 +69,7 @@ public sealed class FileReadStreamTests : IDisposable
     public async Task ReadAsync_Cancelled_Throws()
     {
         File.WriteAllText(path, "data");
-        await using var stream = new FileReadStream(File.OpenHandle(path), 4);
+        await using var stream = new FileReadStream(File.OpenRead(path), 4);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => _ = await stream.ReadAsync(new byte[8], new CancellationToken(canceled: true)));
     }
