@@ -88,7 +88,7 @@ public sealed class Scanner(ScanOptions options)
             return null;
         }
 
-        var file = new FileStream(File.OpenHandle(target.FullPath), FileAccess.Read, bufferSize: 0);
+        var file = new FileStream(File.OpenHandle(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), FileAccess.Read, bufferSize: 0);
         // A pipe (`coffer scan <(kubectl ...)`) is read to its end as a stream; so is a file that says it is empty (/proc).
         var stream = file.CanSeek ? new FileReadStream(file, target.Length == 0 ? long.MaxValue : target.Length) : (Stream)file;
         await using (stream.ConfigureAwait(false))

@@ -10,10 +10,6 @@ internal sealed class RuleSelection(int rules)
     private readonly int[] chosen = new int[rules];
     private int count;
 
-    public bool this[int rule] => flags[rule];
-
-    public bool IsEmpty => count == 0;
-
     public void Add(int rule)
     {
         if (!flags[rule])

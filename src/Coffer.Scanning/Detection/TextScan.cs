@@ -36,12 +36,12 @@ internal sealed class TextScan
 
     /// <summary>One line decoded at a time by the byte-level scan (cleared when the scan ends: it held file contents).</summary>
     private char[] lineChars = [];
+    private int lineCharsUsed;
+    private int nextLine = 1;
 
     // Where the automaton found a chunk's keyword lines, reused from chunk to chunk.
     private readonly List<(int End, int State)> hits = [];
     private readonly List<(int End, int State)> secondHalfHits = [];
-    private int lineCharsUsed;
-    private int nextLine = 1;
 
     private TextScan(string path, LineDetector detector, bool keepManifest)
     {

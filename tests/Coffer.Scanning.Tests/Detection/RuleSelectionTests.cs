@@ -26,7 +26,7 @@ public sealed class RuleSelectionTests
         selection.Add(0);
 
         selection.Clear();
-        Assert.True(selection.IsEmpty);
+        Assert.Equal(0, selection.InRuleOrder().Length);
         Assert.Equal([false, false, false], selection.ToFlags());
 
         selection.Add(2);
