@@ -10,7 +10,8 @@ namespace Coffer.Cli.Tests;
 /// <c>coffer-scan</c>, the scan compiled ahead of time, published from this checkout: it keeps the whole scan contract
 /// and reports exactly what the in-process command reports.
 /// </summary>
-public sealed class ScanProgramTests(NativeScanner scanner) : ScanCommandContract, IClassFixture<NativeScanner>
+[Collection(NativeScannerCollection.Name)]
+public sealed class ScanProgramTests(NativeScanner scanner) : ScanCommandContract
 {
     internal override Task<CliResult> ScanAsync(byte[]? stdin, params string[] args) => scanner.ScanAsync(Cli.Home, stdin, args);
 

@@ -42,7 +42,8 @@ public sealed class NativeScanner : IAsyncLifetime
         return new CliResult(exitCode, output, error);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+    /// <summary>Runs a process to its end (killed at <paramref name="deadline"/>) with <paramref name="stdin"/> (or nothing) as its input.</summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(
         string fileName, IEnumerable<string> args, string workingDirectory, Dictionary<string, string> variables, byte[]? stdin, TimeSpan deadline)
     {
         var start = new ProcessStartInfo(fileName)
@@ -93,7 +94,7 @@ public sealed class NativeScanner : IAsyncLifetime
         return (process.ExitCode, await output, await error);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
