@@ -24,13 +24,13 @@ public sealed class PreCommitHooksTests(NativeScanner scanner) : IDisposable
     {
         var hook = Hooks().Single(h => h.Id == id);
         Assert.Equal("system", hook.Language);
-        await GitAsync("init", "-q");
+        await ChildProcess.GitAsync(repository, "init", "-q");
         await File.WriteAllTextAsync(Path.Combine(repository, "readme.md"), "nothing secret\n");
-        await GitAsync("add", "readme.md");
+        await ChildProcess.GitAsync(repository, "add", "readme.md");
 
         var clean = await RunHookAsync(hook, ["readme.md"]);
         await File.WriteAllTextAsync(Path.Combine(repository, "app.env"), $"A=1\nGITHUB_TOKEN={Token}\n");
-        await GitAsync("add", "app.env");
+        await ChildProcess.GitAsync(repository, "add", "app.env");
         var refused = await RunHookAsync(hook, ["readme.md", "app.env"]);
 
         Assert.True(clean.ExitCode == 0, clean.ToString());
@@ -54,14 +54,7 @@ public sealed class PreCommitHooksTests(NativeScanner scanner) : IDisposable
             var other => throw new InvalidOperationException($"hook {hook.Id} runs {other}, which this test does not know"),
         };
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = repository };
-        var (exitCode, output, error) = await NativeScanner.RunAsync(fileName, [.. prefix, .. arguments], repository, variables, [], TimeSpan.FromMinutes(2));
-        return new CliResult(exitCode, output, error);
-    }
-
-    private async Task GitAsync(params string[] args)
-    {
-        var (exitCode, _, error) = await NativeScanner.RunAsync("git", args, repository, new Dictionary<string, string>(StringComparer.Ordinal), [], TimeSpan.FromMinutes(1));
-        Assert.True(exitCode == 0, error);
+        return await ChildProcess.RunAsync(fileName, [.. prefix, .. arguments], repository, variables, [], TimeSpan.FromMinutes(2));
     }
 
     private static List<Hook> Hooks()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Coffer.Cli.Tests.Hosting;
@@ -190,12 +189,12 @@ public abstract class ScanCommandContract : IDisposable
     public async Task Scan_Staged_OnlyAddedLinesOfIndex()
     {
         var folder = Folder(("committed.env", $"OLD={Token}\n"));
-        await GitAsync(folder, "init", "-q");
-        await GitAsync(folder, "add", "committed.env");
-        await GitAsync(folder, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "old");
+        await ChildProcess.GitAsync(folder, "init", "-q");
+        await ChildProcess.GitAsync(folder, "add", "committed.env");
+        await ChildProcess.GitAsync(folder, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "old");
         File.WriteAllText(Path.Combine(folder, "new.env"), "A=1\nSTRIPE=sk_live_aB3dE5fG7hJ9kL2mN4pQ6rS8tU\n");
         File.WriteAllText(Path.Combine(folder, "unstaged.env"), $"NEW={Token}\n");
-        await GitAsync(folder, "add", "new.env");
+        await ChildProcess.GitAsync(folder, "add", "new.env");
 
         var result = await ScanAsync("--staged", folder, "-o", "json");
 
@@ -208,11 +207,11 @@ public abstract class ScanCommandContract : IDisposable
     public async Task Scan_History_SecretRemovedLaterStillFoundWithCommit()
     {
         var folder = Folder(("app.env", $"GITHUB_TOKEN={Token}\n"));
-        await GitAsync(folder, "init", "-q");
-        await GitAsync(folder, "add", "app.env");
-        await GitAsync(folder, "-c", "user.name=Ada", "-c", "user.email=ada@example.invalid", "commit", "-qm", "add");
+        await ChildProcess.GitAsync(folder, "init", "-q");
+        await ChildProcess.GitAsync(folder, "add", "app.env");
+        await ChildProcess.GitAsync(folder, "-c", "user.name=Ada", "-c", "user.email=ada@example.invalid", "commit", "-qm", "add");
         File.WriteAllText(Path.Combine(folder, "app.env"), "GITHUB_TOKEN=\n");
-        await GitAsync(folder, "-c", "user.name=Bob", "-c", "user.email=bob@example.invalid", "commit", "-qam", "remove");
+        await ChildProcess.GitAsync(folder, "-c", "user.name=Bob", "-c", "user.email=bob@example.invalid", "commit", "-qam", "remove");
 
         var history = await ScanAsync("--history", folder, "-o", "json");
         var table = await ScanAsync("--history", folder);
@@ -246,18 +245,5 @@ public abstract class ScanCommandContract : IDisposable
         var result = await ScanAsync("--history", "--staged", cli.Home);
 
         Assert.Equal(CliExitCode.Usage, result.ExitCode);
-    }
-
-    private static async Task GitAsync(string folder, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Coffer.Cli.Tests.Hosting;
 
 /// <summary>
@@ -18,7 +15,7 @@ public sealed class NativeScanner : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var project = Path.Combine(RepositoryRoot(), "src", "Coffer.Cli");
-        var (exitCode, output, error) = await RunAsync(
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
             "dotnet",
             ["publish", project, "-c", "Release", "-p:CofferScan=true", "--artifacts-path", Path.Combine(folder, "artifacts"), "-o", Path.Combine(folder, "out"), "--disable-build-servers", "-nodeReuse:false"],
             folder,
@@ -38,60 +35,7 @@ public sealed class NativeScanner : IAsyncLifetime
     internal async Task<CliResult> ScanAsync(string workingDirectory, byte[]? stdin, params string[] args)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = workingDirectory };
-        var (exitCode, output, error) = await RunAsync(Binary, args, workingDirectory, variables, stdin ?? [], TimeSpan.FromMinutes(2));
-        return new CliResult(exitCode, output, error);
-    }
-
-    /// <summary>Runs a process to its end (killed at <paramref name="deadline"/>) with <paramref name="stdin"/> (or nothing) as its input.</summary>
-    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string fileName, IEnumerable<string> args, string workingDirectory, Dictionary<string, string> variables, byte[]? stdin, TimeSpan deadline)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test host runs under MSBuild's variables, which would steer a nested `dotnet publish` to the wrong SDK paths.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in variables)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var timeout = new CancellationTokenSource(deadline);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        if (stdin is not null)
-        {
-            await process.StandardInput.BaseStream.WriteAsync(stdin, timeout.Token);
-        }
-
-        process.StandardInput.Close();
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {deadline}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await ChildProcess.RunAsync(Binary, args, workingDirectory, variables, stdin ?? [], TimeSpan.FromMinutes(2));
     }
 
     internal static string RepositoryRoot()
